@@ -1,0 +1,76 @@
+package io.usernetes.identity.cli;
+
+import io.usernetes.identity.config.Configuration;
+import io.usernetes.identity.ownership.FileOwnership;
+import io.usernetes.identity.ownership.OwnershipInspector;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code identity-map stat PATH...}: host owner, record and container view of files. */
+@Command(name = "stat", mixinStandardHelpOptions = true,
+    description = {
+        "Show, for each file in a layer (without following symlinks): the host owner, the",
+        "ownership record, and the owner a container sees in container mode. A record that is",
+        "corrupt, or whose id does not map to the host owner (drifted), is flagged and ignored.",
+        "",
+        "Regular files and directories keep their record in user.usernetes.uid/gid; symlinks",
+        "and special files in user.usernetes.entry.<key> on their parent directory.",
+        "",
+        "Exit status 1 when a record is bad, 2 when a file cannot be read."})
+final class StatCommand implements Callable<Integer> {
+  @ParentCommand IdentityMapCommand parent;
+  @Spec CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files in a layer or directory.")
+  List<Path> paths;
+
+  @Option(names = "--json", description = "Print JSON instead of text.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    Configuration config = parent.shared.configuration();
+    OwnershipInspector inspector = new OwnershipInspector(config.uidMap(), config.gidMap());
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    boolean problem = false;
+    boolean unreadable = false;
+    for (Path path : paths) {
+      FileOwnership f;
+      try {
+        f = inspector.inspect(path);
+      } catch (IOException e) {
+        err.println("identity-map: " + IoMessages.describe(e));
+        err.flush();
+        unreadable = true;
+        continue;
+      }
+      problem |= f.hasProblem();
+      if (json) {
+        rows.add(OwnershipText.json(f));
+      } else {
+        out.println(f.path() + ": " + f.type().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+        out.println("  " + OwnershipText.line("uid", f.uid(), config.uidMap()));
+        out.println("  " + OwnershipText.line("gid", f.gid(), config.gidMap()));
+      }
+    }
+    if (json) {
+      Json.print(out, rows);
+    }
+    out.flush();
+    return unreadable ? ExitCodes.USAGE : problem ? ExitCodes.FOUND : ExitCodes.OK;
+  }
+}

@@ -1,0 +1,31 @@
+package io.usernetes.identity.ownership;
+
+import io.usernetes.identity.idmap.IdMap;
+
+/** The ownership of one file as the host stores it and as a container sees it. */
+public record FileOwnership(String path, FileType type, IdOwnership uid, IdOwnership gid) {
+
+  public static FileOwnership judge(String path, FileType type, Owner host,
+      RecordValue uidRecord, RecordValue gidRecord, IdMap uidMap, IdMap gidMap) {
+    return new FileOwnership(path, type,
+        IdOwnership.judge(uidMap, host.uid(), uidRecord),
+        IdOwnership.judge(gidMap, host.gid(), gidRecord));
+  }
+
+  public boolean hasProblem() {
+    return uid.status().isProblem() || gid.status().isProblem();
+  }
+
+  public boolean hasRecord() {
+    return uid.record().kind() != RecordValue.Kind.ABSENT
+        || gid.record().kind() != RecordValue.Kind.ABSENT;
+  }
+
+  public Owner containerOwner() {
+    return new Owner(uid.container(), gid.container());
+  }
+
+  public Owner hostOwner() {
+    return new Owner(uid.host(), gid.host());
+  }
+}

@@ -1,0 +1,60 @@
+package io.usernetes.identity.ownership;
+
+import io.usernetes.identity.idmap.Ids;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The on-disk record of a file's true (container) owner.
+ *
+ * <p>Regular files and directories carry {@value #UID_XATTR} and {@value #GID_XATTR} on the
+ * backing file itself: decimal ASCII, no sign, padding or newline. Linux refuses {@code user.*}
+ * xattrs on symlinks and special files, so their record lives on the parent directory, in
+ * {@code user.usernetes.entry.<key>} where the key is derived from the entry's name (see {@link
+ * EntryRecordKey}), with the value {@code UID:GID}. A record is only written where the host owner
+ * alone would not tell the true owner.
+ *
+ * <p>Records in a layer are data from the outside: anything not in exactly this form is corrupt
+ * and is never trusted.
+ */
+public final class OwnershipRecord {
+  public static final String UID_XATTR = "user.usernetes.uid";
+  public static final String GID_XATTR = "user.usernetes.gid";
+  public static final String ENTRY_XATTR_PREFIX = "user.usernetes.entry.";
+  /** Every xattr of this project starts with this; the mount hides the whole namespace. */
+  public static final String NAMESPACE = "user.usernetes.";
+
+  private OwnershipRecord() {}
+
+  /** Parses one id value; empty if it is not exactly a decimal id. */
+  public static OptionalLong parseId(byte[] value) {
+    if (value.length > 10) {
+      return OptionalLong.empty();
+    }
+    return Ids.parse(new String(value, StandardCharsets.ISO_8859_1));
+  }
+
+  public static byte[] formatId(long id) {
+    return Long.toString(id).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** Parses an entry value {@code UID:GID}; empty if it is not exactly that. */
+  public static Optional<Owner> parseEntry(byte[] value) {
+    String text = new String(value, StandardCharsets.ISO_8859_1);
+    int colon = text.indexOf(':');
+    if (colon < 0) {
+      return Optional.empty();
+    }
+    OptionalLong uid = Ids.parse(text.substring(0, colon));
+    OptionalLong gid = Ids.parse(text.substring(colon + 1));
+    if (uid.isEmpty() || gid.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Owner(uid.getAsLong(), gid.getAsLong()));
+  }
+
+  public static byte[] formatEntry(Owner owner) {
+    return owner.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+}
