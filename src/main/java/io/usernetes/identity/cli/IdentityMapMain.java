@@ -1,15 +1,27 @@
 package io.usernetes.identity.cli;
 
+import io.usernetes.identity.idmap.IdMap;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
 /** Entry point of the {@code identity-map} launcher. */
 public final class IdentityMapMain {
   private IdentityMapMain() {}
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    System.exit(commandLine().execute(args));
   }
 
-  public static int run(String... args) {
-    System.setProperty("usernetes.default.map", io.usernetes.identity.idmap.IdMap.DEFAULT_SPEC);
-    return ProgramCommandLine.create("identity-map", new IdentityMapCommand()).execute(args);
+  /** Runs with the given output streams (for tests and embedding); returns the exit status. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = commandLine();
+    cli.setOut(out);
+    cli.setErr(err);
+    return cli.execute(args);
+  }
+
+  private static CommandLine commandLine() {
+    System.setProperty("usernetes.default.map", IdMap.DEFAULT_SPEC);
+    return ProgramCommandLine.create("identity-map", new IdentityMapCommand());
   }
 }

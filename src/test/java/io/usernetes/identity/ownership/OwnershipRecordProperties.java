@@ -1,0 +1,67 @@
+package io.usernetes.identity.ownership;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.usernetes.identity.idmap.Ids;
+import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
+
+class OwnershipRecordProperties {
+  @Property
+  void formatThenParseRoundTrips(@ForAll @LongRange(min = 0, max = Ids.MAX_ID) long id) {
+    byte[] value = OwnershipRecord.formatId(id);
+    assertArrayEquals(Long.toString(id).getBytes(StandardCharsets.US_ASCII), value);
+    assertEquals(OptionalLong.of(id), OwnershipRecord.parseId(value));
+  }
+
+  @Property
+  void entryRoundTrips(@ForAll @LongRange(min = 0, max = Ids.MAX_ID) long uid,
+      @ForAll @LongRange(min = 0, max = Ids.MAX_ID) long gid) {
+    Owner owner = new Owner(uid, gid);
+    assertEquals(owner, OwnershipRecord.parseEntry(OwnershipRecord.formatEntry(owner)).orElseThrow());
+  }
+
+  @Property(tries = 3000)
+  void arbitraryBytesAreEitherExactlyAnIdOrReportedCorrupt(@ForAll byte[] value) {
+    RecordValue parsed = RecordValue.parse(value);
+    if (parsed.isValid()) {
+      assertArrayEquals(value, OwnershipRecord.formatId(parsed.id()));
+    } else {
+      assertEquals(RecordValue.Kind.CORRUPT, parsed.kind());
+      assertTrue(parsed.raw().chars().allMatch(c -> c >= 0x20 && c < 0x7F));
+    }
+    RecordValue.parseEntry(value); // never throws
+  }
+
+  @Example
+  void strictParsingRejectsSignsSpacesPaddingNewlinesAndOverflow() {
+    for (String bad : new String[] {"", "+1", "-1", " 1", "1 ", "01", "1\n", "1.0", "0x10",
+        "4294967295", "99999999999", "１２"}) {
+      assertEquals(RecordValue.Kind.CORRUPT,
+          RecordValue.parse(bad.getBytes(StandardCharsets.UTF_8)).kind(), bad);
+    }
+    assertEquals(RecordValue.Kind.ABSENT, RecordValue.parse(null).kind());
+    assertEquals(0, RecordValue.parse("0".getBytes(StandardCharsets.US_ASCII)).id());
+  }
+
+  @Example
+  void corruptValuesAreShownEscaped() {
+    assertEquals("corrupt \"6\\x0a\\xff\"", RecordValue.parse(new byte[] {'6', '\n', (byte) 0xFF}).toString());
+  }
+
+  @Example
+  void entryKeysAreFixedLengthAndDependOnTheExactBytes() {
+    String a = EntryRecordKey.xattrName("link".getBytes(StandardCharsets.US_ASCII));
+    String b = EntryRecordKey.xattrName(new byte[] {'l', 'i', 'n', 'k', (byte) 0xFF});
+    assertTrue(a.startsWith(OwnershipRecord.ENTRY_XATTR_PREFIX));
+    assertEquals(OwnershipRecord.ENTRY_XATTR_PREFIX.length() + 32, a.length());
+    assertTrue(!a.equals(b));
+    assertEquals(a, EntryRecordKey.xattrName("link".getBytes(StandardCharsets.US_ASCII)));
+  }
+}
