@@ -1,0 +1,8 @@
+package io.usernetes.identity.mount;
+
+/** A chown or create to an id the view mapping cannot store: EINVAL, as the kernel would say. */
+public final class IdNotMappableException extends RuntimeException {
+  public IdNotMappableException(long id) {
+    super("id " + id + " is outside uidmapping/gidmapping");
+  }
+}

@@ -1,0 +1,98 @@
+package io.usernetes.identity.mount;
+
+import io.usernetes.identity.config.ReportMode;
+import io.usernetes.identity.declared.HostIdResolver;
+import io.usernetes.identity.declared.Resolution;
+import io.usernetes.identity.idmap.IdMap;
+import io.usernetes.identity.ownership.IdOwnership;
+import io.usernetes.identity.ownership.RecordValue;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+
+/**
+ * The ownership virtualisation of the mount for one kind of id (uids or gids): which id getattr
+ * reports for a backing file, and what to store for a chown or a new file.
+ *
+ * <p>Container mode (the mount's namespace maps all of 0–65535): report the file's true id — its
+ * record when the record maps to the file's host owner, else the stored id — and store the pool
+ * id plus a record. Host mode (a small namespace): report the stored (host) id, the only kind
+ * the namespace can represent; the kernel only lets callers chown to such ids, so store it as
+ * given and record the true id when the ids the image declares name it without ambiguity.
+ * Never reports an id the namespace cannot represent.
+ */
+public final class OwnershipTranslator {
+  /** What to store: the backing file's local owner and its record ({@code ABSENT}: remove it). */
+  public record Decision(long localOwner, RecordValue record) {}
+
+  private final ReportMode mode;
+  private final IdMap map;
+  private final LocalIds local;
+  private final ViewMapping view;
+  private final Supplier<HostIdResolver> declared;
+
+  /**
+   * @param mode {@link ReportMode#CONTAINER} or {@link ReportMode#HOST}, already resolved
+   * @param declared the image's declared ids, read lazily (only host mode asks)
+   */
+  public OwnershipTranslator(ReportMode mode, IdMap map, LocalIds local, ViewMapping view,
+      Supplier<HostIdResolver> declared) {
+    if (mode == ReportMode.AUTO) {
+      throw new IllegalArgumentException("resolve the report mode before building a translator");
+    }
+    this.mode = mode;
+    this.map = map;
+    this.local = local;
+    this.view = view;
+    this.declared = declared;
+  }
+
+  public ReportMode mode() {
+    return mode;
+  }
+
+  /** The true (container) id of a backing file, from its override, its record or its owner. */
+  public long trueId(long localOwner, RecordValue record, OptionalLong override) {
+    if (override.isPresent()) {
+      return override.getAsLong();
+    }
+    IdOwnership judged = IdOwnership.judge(map, local.toHost(localOwner), record);
+    return judged.status() == IdOwnership.Status.OK ? judged.container() : localOwner;
+  }
+
+  /** The id getattr reports for a backing file. */
+  public long report(long localOwner, RecordValue record, OptionalLong override) {
+    long shown;
+    if (mode == ReportMode.CONTAINER) {
+      shown = view.toView(trueId(localOwner, record, override));
+    } else {
+      long stored = override.isPresent()
+          ? local.toLocal(map.toHost(override.getAsLong()))
+          : localOwner;
+      shown = view.toView(stored);
+    }
+    return local.representable(shown) ? shown : localOwner;
+  }
+
+  /**
+   * What to store when a caller sets owner {@code requested} (a chown, or the caller's own id for a
+   * new file). Null means "leave the owner alone" (squash mappings accept chown and ignore it).
+   *
+   * @throws IdNotMappableException when the view mapping has no stored id for {@code requested}
+   */
+  public Decision store(long requested) {
+    if (view.squashes()) {
+      return null;
+    }
+    long stored = view.fromView(requested);
+    if (stored < 0) {
+      throw new IdNotMappableException(requested);
+    }
+    if (mode == ReportMode.CONTAINER) {
+      long owner = local.toLocal(map.toHost(stored));
+      return new Decision(owner, stored == owner ? RecordValue.absent() : RecordValue.of(stored));
+    }
+    Resolution r = declared.get().resolve(local.toHost(stored));
+    boolean record = r.source().isCertain() && r.container() != stored;
+    return new Decision(stored, record ? RecordValue.of(r.container()) : RecordValue.absent());
+  }
+}

@@ -1,0 +1,94 @@
+package io.usernetes.identity.mount;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.usernetes.identity.config.ReportMode;
+import io.usernetes.identity.declared.DeclaredId;
+import io.usernetes.identity.declared.HostIdResolver;
+import io.usernetes.identity.idmap.IdMap;
+import io.usernetes.identity.idmap.UserNamespaceMap;
+import io.usernetes.identity.ownership.RecordValue;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class OwnershipTranslatorTest {
+  private static final IdMap MAP = IdMap.defaultMap();
+  private static final UserNamespaceMap HPC = UserNamespaceMap.parse("0 0 1\n1 1 1999\n65534 2000 2\n");
+  private static final HostIdResolver DECLARED = HostIdResolver.of(MAP, List.of(
+      new DeclaredId("root", 0), new DeclaredId("alice", 60000), new DeclaredId("svc", 1000),
+      new DeclaredId("bob", 1428)));
+
+  private static OwnershipTranslator container(ViewMapping view) {
+    return new OwnershipTranslator(ReportMode.CONTAINER, MAP,
+        LocalIds.choose(MAP, UserNamespaceMap.IDENTITY, "uid-map"), view, () -> DECLARED);
+  }
+
+  private static OwnershipTranslator host() {
+    return new OwnershipTranslator(ReportMode.HOST, MAP, LocalIds.choose(MAP, HPC, "uid-map"),
+        ViewMapping.NONE, () -> DECLARED);
+  }
+
+  @Test
+  void containerModeStoresThePoolIdWithARecordAndReportsTheTrueId() {
+    OwnershipTranslator t = container(ViewMapping.NONE);
+    OwnershipTranslator.Decision d = t.store(60000);
+    assertEquals(new OwnershipTranslator.Decision(1633, RecordValue.of(60000)), d);
+    assertEquals(60000, t.report(1633, RecordValue.of(60000), OptionalLong.empty()));
+    // no record needed where the stored id is the true id; pinned 65534 still needs one
+    assertEquals(new OwnershipTranslator.Decision(0, RecordValue.absent()), t.store(0));
+    assertEquals(new OwnershipTranslator.Decision(2000, RecordValue.of(65534)), t.store(65534));
+  }
+
+  @Test
+  void containerModeIgnoresForgedAndCorruptRecords() {
+    OwnershipTranslator t = container(ViewMapping.NONE);
+    assertEquals(1633, t.report(1633, RecordValue.of(0), OptionalLong.empty()));
+    assertEquals(1633, t.report(1633, RecordValue.corrupt(new byte[] {'x'}), OptionalLong.empty()));
+    assertEquals(60000, t.report(60000, RecordValue.absent(), OptionalLong.empty()));
+  }
+
+  @Test
+  void containerModeHonoursOverrideStatAndViewMappings() {
+    OwnershipTranslator t = container(ViewMapping.of(List.of(new ViewMapping.Triple(0, 100, 65536))));
+    assertEquals(60100, t.report(1633, RecordValue.of(60000), OptionalLong.empty()));
+    assertEquals(1100, t.report(0, RecordValue.absent(), OptionalLong.of(1000)));
+    assertEquals(new OwnershipTranslator.Decision(1633, RecordValue.of(60000)), t.store(60100));
+    assertThrows(IdNotMappableException.class, () -> t.store(50));
+    OwnershipTranslator squash = container(ViewMapping.squash(0));
+    assertEquals(0, squash.report(1633, RecordValue.of(60000), OptionalLong.empty()));
+    assertNull(squash.store(60000));
+  }
+
+  @Test
+  void hostModeReportsLocalIdsAndRecordsOnlyUnambiguousTrueIds() {
+    OwnershipTranslator t = host();
+    assertEquals(1633, t.report(1633, RecordValue.of(60000), OptionalLong.empty()));
+    // 1520 is svc (1000) alone: recorded
+    assertEquals(new OwnershipTranslator.Decision(1520, RecordValue.of(1000)), t.store(1520));
+    // 1633 is alice (60000) and bob (1428): ambiguous, no record
+    assertEquals(new OwnershipTranslator.Decision(1633, RecordValue.absent()), t.store(1633));
+    // local 65534 is host 2000, pinned to container 65534: the same id, no record
+    assertEquals(new OwnershipTranslator.Decision(65534, RecordValue.absent()), t.store(65534));
+    // an id nobody declares: stored as is, nothing recorded
+    assertEquals(new OwnershipTranslator.Decision(7, RecordValue.absent()), t.store(7));
+  }
+
+  @Test
+  void hostModeTranslatesOverridesIntoTheNamespace() {
+    assertEquals(65534, host().report(0, RecordValue.absent(), OptionalLong.of(65534)));
+    assertEquals(1633, host().report(0, RecordValue.absent(), OptionalLong.of(60000)));
+  }
+
+  @Test
+  void aMapWhoseHostIdsDoNotFitTheNamespaceIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LocalIds.choose(IdMap.parse("0:0:1,1:5000:100"), HPC, "uid-map"));
+    assertTrue(e.getMessage().startsWith("uid-map 0:0:1,1:5000:100 uses host ids"), e.getMessage());
+    assertTrue(LocalIds.choose(MAP, HPC, "uid-map").translates());
+    assertTrue(!LocalIds.choose(MAP, UserNamespaceMap.IDENTITY, "uid-map").translates());
+  }
+}
