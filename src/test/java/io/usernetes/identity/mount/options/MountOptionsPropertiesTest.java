@@ -17,7 +17,7 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
 
-class MountOptionsProperties {
+class MountOptionsPropertiesTest {
 
   // ---- arbitrary input only ever raises the parser's own error, on one line
 
