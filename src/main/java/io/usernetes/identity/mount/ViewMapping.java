@@ -1,5 +1,6 @@
 package io.usernetes.identity.mount;
 
+import io.usernetes.identity.mount.options.IdMapping;
 import java.util.List;
 
 /**
@@ -8,21 +9,18 @@ import java.util.List;
  * Ids no triple covers show as the overflow id, and cannot be chowned to.
  */
 public final class ViewMapping {
-  /** One {@code FROM:TO:LENGTH} triple: stored ids {@code [from, from+length)} show as {@code to+…}. */
-  public record Triple(long from, long to, long length) {}
-
   public static final long OVERFLOW_ID = 65534;
   public static final ViewMapping NONE = new ViewMapping(List.of(), -1);
 
-  private final List<Triple> triples;
+  private final List<IdMapping> triples;
   private final long squashTo;
 
-  private ViewMapping(List<Triple> triples, long squashTo) {
+  private ViewMapping(List<IdMapping> triples, long squashTo) {
     this.triples = List.copyOf(triples);
     this.squashTo = squashTo;
   }
 
-  public static ViewMapping of(List<Triple> triples) {
+  public static ViewMapping of(List<IdMapping> triples) {
     return new ViewMapping(triples, -1);
   }
 
@@ -47,9 +45,9 @@ public final class ViewMapping {
     if (triples.isEmpty()) {
       return stored;
     }
-    for (Triple t : triples) {
-      if (stored >= t.from && stored - t.from < t.length) {
-        return t.to + (stored - t.from);
+    for (IdMapping t : triples) {
+      if (stored >= t.from() && stored - t.from() < t.length()) {
+        return t.to() + (stored - t.from());
       }
     }
     return OVERFLOW_ID;
@@ -60,9 +58,9 @@ public final class ViewMapping {
     if (triples.isEmpty()) {
       return shown;
     }
-    for (Triple t : triples) {
-      if (shown >= t.to && shown - t.to < t.length) {
-        return t.from + (shown - t.to);
+    for (IdMapping t : triples) {
+      if (shown >= t.to() && shown - t.to() < t.length()) {
+        return t.from() + (shown - t.to());
       }
     }
     return -1;

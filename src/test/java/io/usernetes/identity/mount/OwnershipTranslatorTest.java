@@ -53,7 +53,7 @@ class OwnershipTranslatorTest {
 
   @Test
   void containerModeHonoursOverrideStatAndViewMappings() {
-    OwnershipTranslator t = container(ViewMapping.of(List.of(new ViewMapping.Triple(0, 100, 65536))));
+    OwnershipTranslator t = container(ViewMapping.of(List.of(new io.usernetes.identity.mount.options.IdMapping(0, 100, 65536))));
     assertEquals(60100, t.report(1633, RecordValue.of(60000), OptionalLong.empty()));
     assertEquals(1100, t.report(0, RecordValue.absent(), OptionalLong.of(1000)));
     assertEquals(new OwnershipTranslator.Decision(1633, RecordValue.of(60000)), t.store(60100));
