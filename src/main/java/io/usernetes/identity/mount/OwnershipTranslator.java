@@ -50,6 +50,23 @@ public final class OwnershipTranslator {
     return mode;
   }
 
+  /**
+   * Whether a file owned by {@code localOwner} can carry a record that changes what getattr shows:
+   * only in container mode, and only for owners some other container id maps to (pool ids and
+   * pinned ids that are not themselves). Saves two xattr reads for every other file.
+   */
+  public boolean needsRecord(long localOwner) {
+    if (mode != ReportMode.CONTAINER) {
+      return false;
+    }
+    long host = local.toHost(localOwner);
+    if (map.isPoolHost(host)) {
+      return true;
+    }
+    OptionalLong pinned = map.pinnedContainerOf(host);
+    return pinned.isPresent() && pinned.getAsLong() != localOwner;
+  }
+
   /** The true (container) id of a backing file, from its override, its record or its owner. */
   public long trueId(long localOwner, RecordValue record, OptionalLong override) {
     if (override.isPresent()) {

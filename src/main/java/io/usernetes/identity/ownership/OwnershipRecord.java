@@ -2,7 +2,6 @@ package io.usernetes.identity.ownership;
 
 import io.usernetes.identity.idmap.Ids;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -12,7 +11,7 @@ import java.util.OptionalLong;
  * backing file itself: decimal ASCII, no sign, padding or newline. Linux refuses {@code user.*}
  * xattrs on symlinks and special files, so their record lives on the parent directory, in
  * {@code user.usernetes.entry.<key>} where the key is derived from the entry's name (see {@link
- * EntryRecordKey}), with the value {@code UID:GID}. A record is only written where the host owner
+ * EntryRecordKey}), with the value {@code UID:GID} (either may be empty: no record for that id). A record is only written where the host owner
  * alone would not tell the true owner.
  *
  * <p>Records in a layer are data from the outside: anything not in exactly this form is corrupt
@@ -39,22 +38,9 @@ public final class OwnershipRecord {
     return Long.toString(id).getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** Parses an entry value {@code UID:GID}; empty if it is not exactly that. */
-  public static Optional<Owner> parseEntry(byte[] value) {
-    String text = new String(value, StandardCharsets.ISO_8859_1);
-    int colon = text.indexOf(':');
-    if (colon < 0) {
-      return Optional.empty();
-    }
-    OptionalLong uid = Ids.parse(text.substring(0, colon));
-    OptionalLong gid = Ids.parse(text.substring(colon + 1));
-    if (uid.isEmpty() || gid.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(new Owner(uid.getAsLong(), gid.getAsLong()));
-  }
-
-  public static byte[] formatEntry(Owner owner) {
-    return owner.toString().getBytes(StandardCharsets.US_ASCII);
+  /** Formats an entry value {@code UID:GID}; an id without a record is left empty. */
+  public static byte[] formatEntry(RecordValue uid, RecordValue gid) {
+    return ((uid.isValid() ? Long.toString(uid.id()) : "") + ":"
+        + (gid.isValid() ? Long.toString(gid.id()) : "")).getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -43,14 +43,31 @@ public record RecordValue(Kind kind, long id, String raw) {
     return id.isPresent() ? of(id.getAsLong()) : corrupt(value);
   }
 
-  /** Splits an entry value {@code UID:GID}; a corrupt entry makes both halves corrupt. */
+  /**
+   * Splits an entry value {@code UID:GID}, either half possibly empty (no record); anything but
+   * exactly one colon makes both halves corrupt.
+   */
   public static RecordValue[] parseEntry(byte[] value) {
     if (value == null) {
       return new RecordValue[] {ABSENT, ABSENT};
     }
-    return OwnershipRecord.parseEntry(value)
-        .map(o -> new RecordValue[] {of(o.uid()), of(o.gid())})
-        .orElseGet(() -> new RecordValue[] {corrupt(value), corrupt(value)});
+    int colon = -1;
+    for (int i = 0; i < value.length; i++) {
+      if (value[i] == ':') {
+        if (colon >= 0) {
+          return new RecordValue[] {corrupt(value), corrupt(value)};
+        }
+        colon = i;
+      }
+    }
+    if (colon < 0) {
+      return new RecordValue[] {corrupt(value), corrupt(value)};
+    }
+    return new RecordValue[] {half(value, 0, colon), half(value, colon + 1, value.length)};
+  }
+
+  private static RecordValue half(byte[] value, int from, int to) {
+    return from == to ? ABSENT : parse(java.util.Arrays.copyOfRange(value, from, to));
   }
 
   public boolean isValid() {

@@ -21,10 +21,22 @@ class OwnershipRecordProperties {
   }
 
   @Property
-  void entryRoundTrips(@ForAll @LongRange(min = 0, max = Ids.MAX_ID) long uid,
-      @ForAll @LongRange(min = 0, max = Ids.MAX_ID) long gid) {
-    Owner owner = new Owner(uid, gid);
-    assertEquals(owner, OwnershipRecord.parseEntry(OwnershipRecord.formatEntry(owner)).orElseThrow());
+  void entryRoundTrips(@ForAll @LongRange(min = -1, max = Ids.MAX_ID) long uid,
+      @ForAll @LongRange(min = -1, max = Ids.MAX_ID) long gid) {
+    RecordValue u = uid < 0 ? RecordValue.absent() : RecordValue.of(uid);
+    RecordValue g = gid < 0 ? RecordValue.absent() : RecordValue.of(gid);
+    RecordValue[] parsed = RecordValue.parseEntry(OwnershipRecord.formatEntry(u, g));
+    assertEquals(u, parsed[0]);
+    assertEquals(g, parsed[1]);
+  }
+
+  @Example
+  void entriesWithoutExactlyOneColonAreCorrupt() {
+    for (String bad : new String[] {"1", "1:2:3", "a:1", ""}) {
+      RecordValue[] parsed = RecordValue.parseEntry(bad.getBytes(StandardCharsets.US_ASCII));
+      assertTrue(parsed[0].kind() != RecordValue.Kind.VALID || parsed[1].kind() != RecordValue.Kind.VALID, bad);
+    }
+    assertEquals(RecordValue.Kind.CORRUPT, RecordValue.parseEntry("1:2:3".getBytes(StandardCharsets.US_ASCII))[0].kind());
   }
 
   @Property(tries = 3000)

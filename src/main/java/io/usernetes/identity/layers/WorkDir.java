@@ -1,0 +1,56 @@
+package io.usernetes.identity.layers;
+
+import io.usernetes.identity.kernel.Entries;
+import io.usernetes.identity.kernel.ErrnoException;
+import io.usernetes.identity.kernel.Fd;
+import io.usernetes.identity.kernel.Open;
+import io.usernetes.identity.kernel.OpenFlags;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code WORKDIR/work}: where new and copied-up objects are built, owner, mode, times and records
+ * set, before one rename makes them appear in the upper layer. A crash leaves at worst debris
+ * here, which the next mount clears, never a half-made file in the layer.
+ */
+public final class WorkDir implements AutoCloseable {
+  private static final byte[] WORK = {'w', 'o', 'r', 'k'};
+
+  private final Fd dir;
+  private final AtomicLong counter = new AtomicLong();
+
+  private WorkDir(Fd dir) {
+    this.dir = dir;
+  }
+
+  /** Creates {@code WORKDIR/work} (0700) if needed and empties it. */
+  public static WorkDir prepare(String workdir) throws ErrnoException {
+    try (Fd base = Open.directory(workdir.getBytes(StandardCharsets.ISO_8859_1))) {
+      try {
+        Entries.mkdirat(base, WORK, 0700);
+      } catch (ErrnoException e) {
+        if (e.errno() != ErrnoException.EEXIST) {
+          throw e;
+        }
+      }
+      Fd work = Open.openat(base, WORK, OpenFlags.O_PATH | OpenFlags.O_DIRECTORY
+          | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0);
+      Tree.removeContents(work);
+      return new WorkDir(work);
+    }
+  }
+
+  public Fd fd() {
+    return dir;
+  }
+
+  /** A fresh name for a temporary object. */
+  public byte[] temporaryName() {
+    return ("#" + counter.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Override
+  public void close() throws ErrnoException {
+    dir.close();
+  }
+}

@@ -1,0 +1,7 @@
+package io.usernetes.identity.overlay;
+
+import io.usernetes.identity.kernel.Timespec;
+
+/** The attributes getattr reports for a merged path, owner already translated. */
+public record Attr(int mode, long nlink, long uid, long gid, long size, long blocks, int blockSize,
+    int rdevMajor, int rdevMinor, long ino, Timespec atime, Timespec mtime, Timespec ctime) {}

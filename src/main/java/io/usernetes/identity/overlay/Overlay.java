@@ -1,0 +1,681 @@
+package io.usernetes.identity.overlay;
+
+import io.usernetes.identity.kernel.Attributes;
+import io.usernetes.identity.kernel.Entries;
+import io.usernetes.identity.kernel.ErrnoException;
+import io.usernetes.identity.kernel.Fd;
+import io.usernetes.identity.kernel.FileData;
+import io.usernetes.identity.kernel.Open;
+import io.usernetes.identity.kernel.OpenFlags;
+import io.usernetes.identity.kernel.Stat;
+import io.usernetes.identity.kernel.StatVfs;
+import io.usernetes.identity.kernel.Timespec;
+import io.usernetes.identity.kernel.Xattrs;
+import io.usernetes.identity.layers.CopyUp;
+import io.usernetes.identity.layers.HiddenXattrs;
+import io.usernetes.identity.layers.Layer;
+import io.usernetes.identity.layers.LayerStack;
+import io.usernetes.identity.layers.MergedPath;
+import io.usernetes.identity.layers.Node;
+import io.usernetes.identity.layers.OverlayNames;
+import io.usernetes.identity.layers.OverrideStat;
+import io.usernetes.identity.layers.RecordStore;
+import io.usernetes.identity.layers.Tree;
+import io.usernetes.identity.layers.Whiteouts;
+import io.usernetes.identity.layers.WorkDir;
+import io.usernetes.identity.mount.OwnershipTranslator;
+import io.usernetes.identity.ownership.RecordValue;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The merged file system: every operation of the mount in plain Java over byte paths, raising
+ * {@link ErrnoException} with the errno the caller should see. The FUSE adapter only translates.
+ *
+ * <p>Operations that change the tree or copy up hold the write lock; lookups and reads of
+ * metadata hold the read lock; I/O on open files holds none.
+ */
+public final class Overlay implements AutoCloseable {
+  private static final int OBJECT = OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
+  private static final int S_ISGID = 02000;
+  private static final byte[] OVERRIDE = OverrideStat.XATTR.getBytes(StandardCharsets.US_ASCII);
+
+  private final LayerStack stack;
+  private final WorkDir work;
+  private final CopyUp copyUp;
+  private final Whiteouts whiteouts;
+  private final Ownership ownership;
+  private final boolean staticNlink;
+  private final boolean fsync;
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+  public Overlay(LayerStack stack, WorkDir work, Whiteouts whiteouts, Ownership ownership,
+      boolean staticNlink, boolean fsync) {
+    this.stack = stack;
+    this.work = work;
+    this.copyUp = work == null ? null : new CopyUp(stack, work);
+    this.whiteouts = whiteouts;
+    this.ownership = ownership;
+    this.staticNlink = staticNlink;
+    this.fsync = fsync;
+  }
+
+  private Lock reading() {
+    Lock l = lock.readLock();
+    l.lock();
+    return l;
+  }
+
+  private Lock writing() throws ErrnoException {
+    if (stack.readOnly()) {
+      throw new ErrnoException(ErrnoException.EROFS, "write");
+    }
+    Lock l = lock.writeLock();
+    l.lock();
+    return l;
+  }
+
+  // ---------------------------------------------------------------- metadata
+
+  public Attr getattr(byte[] path) throws ErrnoException {
+    Lock l = reading();
+    try {
+      Node n = stack.lookup(path);
+      try (Fd dir = stack.layer(n.layer()).dir(MergedPath.parent(path))) {
+        return attributes(stack.layer(n.layer()), dir, MergedPath.name(path));
+      }
+    } finally {
+      l.unlock();
+    }
+  }
+
+  /** Attributes of an open file: its path's when it still has one, else the descriptor's own. */
+  public Attr fgetattr(byte[] path, OpenFile file) throws ErrnoException {
+    if (path != null) {
+      try {
+        return getattr(path);
+      } catch (ErrnoException e) {
+        if (e.errno() != ErrnoException.ENOENT) {
+          throw e;
+        }
+      }
+    }
+    Stat st = Attributes.statx(file.fd());
+    OwnershipTranslator u = ownership.uids();
+    OwnershipTranslator g = ownership.gids();
+    return toAttr(st, st.mode(),
+        u.report(st.uid(), RecordValue.absent(), OptionalLong.empty()),
+        g.report(st.gid(), RecordValue.absent(), OptionalLong.empty()));
+  }
+
+  private Attr attributes(Layer layer, Fd dir, byte[] name) throws ErrnoException {
+    Stat st = Attributes.statx(dir, name);
+    OwnershipTranslator u = ownership.uids();
+    OwnershipTranslator g = ownership.gids();
+    RecordValue[] records = u.needsRecord(st.uid()) || g.needsRecord(st.gid())
+        ? RecordStore.read(dir, name, st.type())
+        : new RecordValue[] {RecordValue.absent(), RecordValue.absent()};
+    OverrideStat override = layer.usesOverrideStat() ? readOverride(dir, name, st) : null;
+    OptionalLong ou = override == null ? OptionalLong.empty() : OptionalLong.of(override.uid());
+    OptionalLong og = override == null ? OptionalLong.empty() : OptionalLong.of(override.gid());
+    int mode = override == null ? st.mode() : override.mode();
+    return toAttr(st, mode, u.report(st.uid(), records[0], ou), g.report(st.gid(), records[1], og));
+  }
+
+  private static OverrideStat readOverride(Fd dir, byte[] name, Stat st) throws ErrnoException {
+    if (st.type() != Stat.S_IFREG && st.type() != Stat.S_IFDIR) {
+      return null;
+    }
+    try (Fd object = Open.openat(dir, name, OBJECT, 0)) {
+      byte[] value = Xattrs.getOrNull(object, OVERRIDE);
+      return value == null ? null : OverrideStat.parse(value, st.mode()).orElse(null);
+    }
+  }
+
+  private Attr toAttr(Stat st, int mode, long uid, long gid) {
+    long nlink = staticNlink && st.type() == Stat.S_IFDIR ? 1 : st.nlink();
+    return new Attr(mode, nlink, uid, gid, st.size(), st.blocks(), st.blockSize(),
+        st.rdevMajor(), st.rdevMinor(), st.ino(), st.atime(), st.mtime(), st.ctime());
+  }
+
+  public byte[] readlink(byte[] path) throws ErrnoException {
+    Lock l = reading();
+    try {
+      Node n = stack.lookup(path);
+      try (Fd dir = stack.layer(n.layer()).dir(MergedPath.parent(path))) {
+        return Entries.readlinkat(dir, MergedPath.name(path));
+      }
+    } finally {
+      l.unlock();
+    }
+  }
+
+  public List<LayerStack.Listed> readdir(byte[] path) throws ErrnoException {
+    Lock l = reading();
+    try {
+      Node n = stack.lookup(path);
+      if (!n.isDirectory()) {
+        throw new ErrnoException(ErrnoException.ENOTDIR, "readdir", path);
+      }
+      return stack.list(n);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  public StatVfs statfs() throws ErrnoException {
+    try (Fd root = stack.layer(0).dir(MergedPath.ROOT)) {
+      StatVfs s = Attributes.fstatvfs(root);
+      // leave room for the ".wh." a whiteout of the longest name would need
+      return s.withNameMax(Math.max(1, s.nameMax() - 4));
+    }
+  }
+
+  // ---------------------------------------------------------------- creating
+
+  /** Creates and opens a regular file. */
+  public OpenFile create(byte[] path, int mode, int flags, Caller caller) throws ErrnoException {
+    Lock l = writing();
+    try {
+      Creation c = prepareCreation(path, caller, false);
+      byte[] tmp = work.temporaryName();
+      Fd fd = Open.openat(work.fd(), tmp, OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_EXCL
+          | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0600);
+      try {
+        finishCreation(c, tmp, Stat.S_IFREG, mode & 07777);
+      } catch (ErrnoException e) {
+        fd.close();
+        throw e;
+      }
+      return new OpenFile(fd, true);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  public void mkdir(byte[] path, int mode, Caller caller) throws ErrnoException {
+    Lock l = writing();
+    try {
+      Creation c = prepareCreation(path, caller, true);
+      byte[] tmp = work.temporaryName();
+      Entries.mkdirat(work.fd(), tmp, 0700);
+      int permissions = (mode & 07777) | (c.inheritGroup ? S_ISGID : 0);
+      if (c.replacesWhiteout) {
+        try (Fd d = Open.openat(work.fd(), tmp, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
+          whiteouts.makeOpaque(d); // what the deleted directory held must not show through
+        }
+      }
+      finishCreation(c, tmp, Stat.S_IFDIR, permissions);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  public void mknod(byte[] path, int mode, int rdevMajor, int rdevMinor, Caller caller)
+      throws ErrnoException {
+    Lock l = writing();
+    try {
+      Creation c = prepareCreation(path, caller, false);
+      byte[] tmp = work.temporaryName();
+      Entries.mknodat(work.fd(), tmp, (mode & Stat.S_IFMT) | 0600, rdevMajor, rdevMinor);
+      finishCreation(c, tmp, mode & Stat.S_IFMT, mode & 07777);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  public void symlink(byte[] target, byte[] path, Caller caller) throws ErrnoException {
+    Lock l = writing();
+    try {
+      Creation c = prepareCreation(path, caller, false);
+      byte[] tmp = work.temporaryName();
+      Entries.symlinkat(target, work.fd(), tmp);
+      finishCreation(c, tmp, Stat.S_IFLNK, -1);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  public void link(byte[] from, byte[] to, Caller caller) throws ErrnoException {
+    Lock l = writing();
+    try {
+      Node source = stack.lookup(from);
+      if (source.isDirectory()) {
+        throw new ErrnoException(ErrnoException.EPERM, "link", from);
+      }
+      checkCreatable(to);
+      source = copyUp.ensureUpper(source);
+      Node parent = copyUp.ensureUpper(stack.lookup(MergedPath.parent(to)));
+      Layer upper = stack.upper();
+      byte[] toName = MergedPath.name(to);
+      try (Fd fromDir = upper.dir(MergedPath.parent(from)); Fd toDir = upper.dir(parent.path())) {
+        Whiteouts.remove(toDir, toName);
+        Entries.linkat(fromDir, MergedPath.name(from), toDir, toName);
+        if (source.type() != Stat.S_IFREG) {
+          RecordStore.copyEntry(fromDir, MergedPath.name(from), toDir, toName);
+        }
+      }
+      stack.forget(to);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  /** Where a new object goes and who owns it; made under the write lock. */
+  private record Creation(byte[] path, Fd upperDir, byte[] name, OwnershipTranslator.Decision uid,
+      OwnershipTranslator.Decision gid, boolean inheritGroup, boolean replacesWhiteout) {}
+
+  private void checkCreatable(byte[] path) throws ErrnoException {
+    if (OverlayNames.isReserved(MergedPath.name(path))) {
+      throw new ErrnoException(ErrnoException.EINVAL, "create", path);
+    }
+    if (stack.lookupOrNull(path) != null) {
+      throw new ErrnoException(ErrnoException.EEXIST, "create", path);
+    }
+  }
+
+  private Creation prepareCreation(byte[] path, Caller caller, boolean directory) throws ErrnoException {
+    checkCreatable(path);
+    byte[] parentPath = MergedPath.parent(path);
+    Node parent = copyUp.ensureUpper(stack.lookup(parentPath));
+    Attr parentAttr;
+    try (Fd pd = stack.upper().dir(MergedPath.parent(parentPath))) {
+      parentAttr = attributes(stack.upper(), pd, MergedPath.name(parentPath));
+    }
+    boolean setgid = (parentAttr.mode() & S_ISGID) != 0;
+    long gid = setgid ? parentAttr.gid() : caller.gid();
+    OwnershipTranslator.Decision du = ownership.uids().store(caller.uid());
+    OwnershipTranslator.Decision dg = ownership.gids().store(gid);
+    Fd upperDir = stack.upper().dir(parent.path());
+    byte[] name = MergedPath.name(path);
+    boolean whiteout;
+    try {
+      Stat existing = Attributes.statxOrNull(upperDir, name);
+      whiteout = existing != null && Whiteouts.isWhiteoutDevice(existing)
+          || Whiteouts.hasWhiteoutFile(upperDir, name);
+    } catch (ErrnoException e) {
+      upperDir.close();
+      throw e;
+    }
+    return new Creation(path, upperDir, name, du, dg, setgid && directory, whiteout);
+  }
+
+  /** Sets owner, record and mode on the temporary object, then renames it into place. */
+  private void finishCreation(Creation c, byte[] tmp, int type, int permissions) throws ErrnoException {
+    try (Fd upperDir = c.upperDir) {
+      Stat st = Attributes.statx(work.fd(), tmp);
+      long uid = c.uid == null ? st.uid() : c.uid.localOwner();
+      long gid = c.gid == null ? st.gid() : c.gid.localOwner();
+      Attributes.fchownat(work.fd(), tmp, uid, gid);
+      RecordValue ru = c.uid == null ? RecordValue.absent() : c.uid.record();
+      RecordValue rg = c.gid == null ? RecordValue.absent() : c.gid.record();
+      if (type == Stat.S_IFREG || type == Stat.S_IFDIR) {
+        RecordStore.write(work.fd(), tmp, type, ru, rg);
+      } else {
+        RecordStore.write(upperDir, c.name, type, ru, rg);
+      }
+      if (permissions >= 0) {
+        Attributes.fchmodat(work.fd(), tmp, permissions);
+      }
+      if (c.replacesWhiteout) {
+        Entries.renameat2(work.fd(), tmp, upperDir, c.name, 0); // replaces a 0/0 device
+        Whiteouts.remove(upperDir, c.name);
+        Stat placed = Attributes.statxOrNull(upperDir, c.name);
+        if (placed == null) {
+          throw new ErrnoException(ErrnoException.EIO, "create", c.path);
+        }
+      } else {
+        Entries.renameat2(work.fd(), tmp, upperDir, c.name, Entries.RENAME_NOREPLACE);
+      }
+    }
+    stack.forget(c.path);
+  }
+
+  // ---------------------------------------------------------------- removing and renaming
+
+  public void unlink(byte[] path) throws ErrnoException {
+    Lock l = writing();
+    try {
+      Node n = stack.lookup(path);
+      if (n.isDirectory()) {
+        throw new ErrnoException(ErrnoException.EISDIR, "unlink", path);
+      }
+      remove(n, false);
+      stack.forget(path);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  public void rmdir(byte[] path) throws ErrnoException {
+    Lock l = writing();
+    try {
+      if (path.length == 0) {
+        throw new ErrnoException(ErrnoException.EBUSY, "rmdir", path);
+      }
+      Node n = stack.lookup(path);
+      if (!n.isDirectory()) {
+        throw new ErrnoException(ErrnoException.ENOTDIR, "rmdir", path);
+      }
+      if (!stack.isEmpty(n)) {
+        throw new ErrnoException(ErrnoException.ENOTEMPTY, "rmdir", path);
+      }
+      remove(n, true);
+      stack.forgetTree(path);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  /** Removes an object from the upper layer and whites out what lower layers still show. */
+  private void remove(Node n, boolean directory) throws ErrnoException {
+    byte[] parentPath = MergedPath.parent(n.path());
+    byte[] name = MergedPath.name(n.path());
+    Node parent = stack.lookup(parentPath);
+    Layer upper = stack.upper();
+    boolean inUpper = n.layer() == upper.index();
+    boolean lowerShows = stack.visibleBelow(parent, name, upper.index());
+    parent = copyUp.ensureUpper(parent);
+    try (Fd dir = upper.dir(parent.path())) {
+      if (inUpper) {
+        if (directory) {
+          try (Fd d = Open.openat(dir, name, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
+            Tree.removeContents(d); // whiteouts and the marker
+          }
+        }
+        if (lowerShows && !directory && renameToWhiteout(dir, name)) {
+          RecordStore.forgetEntry(dir, name);
+          return;
+        }
+        Entries.unlinkat(dir, name, directory ? Entries.AT_REMOVEDIR : 0);
+        RecordStore.forgetEntry(dir, name);
+      }
+      if (lowerShows) {
+        whiteouts.create(dir, name);
+      }
+    }
+  }
+
+  /** Swaps a file for a whiteout in one step (RENAME_WHITEOUT) where the kernel allows it. */
+  private boolean renameToWhiteout(Fd dir, byte[] name) throws ErrnoException {
+    if (!whiteouts.usesDevices()) {
+      return false;
+    }
+    byte[] tmp = work.temporaryName();
+    try {
+      Entries.renameat2(dir, name, work.fd(), tmp, Entries.RENAME_WHITEOUT);
+    } catch (ErrnoException e) {
+      if (e.errno() == ErrnoException.EINVAL || e.errno() == ErrnoException.EPERM
+          || e.errno() == ErrnoException.EOPNOTSUPP) {
+        return false;
+      }
+      throw e;
+    }
+    Entries.unlinkat(work.fd(), tmp, 0);
+    return true;
+  }
+
+  public void rename(byte[] from, byte[] to) throws ErrnoException {
+    Lock l = writing();
+    try {
+      if (OverlayNames.isReserved(MergedPath.name(to))) {
+        throw new ErrnoException(ErrnoException.EINVAL, "rename", to);
+      }
+      if (MergedPath.isWithin(to, from)) {
+        throw new ErrnoException(ErrnoException.EINVAL, "rename", from, to);
+      }
+      Node source = stack.lookup(from);
+      Node target = stack.lookupOrNull(to);
+      Layer upper = stack.upper();
+      if (source.isDirectory()) {
+        // only directories that live in the upper layer alone can move (redirect_dir=off)
+        if (!source.onlyIn(upper.index())) {
+          throw new ErrnoException(ErrnoException.EXDEV, "rename", from);
+        }
+        if (target != null) {
+          if (!target.isDirectory()) {
+            throw new ErrnoException(ErrnoException.ENOTDIR, "rename", to);
+          }
+          if (!stack.isEmpty(target)) {
+            throw new ErrnoException(ErrnoException.ENOTEMPTY, "rename", to);
+          }
+          if (!target.onlyIn(upper.index())) {
+            throw new ErrnoException(ErrnoException.EXDEV, "rename", to);
+          }
+        }
+      } else if (target != null && target.isDirectory()) {
+        throw new ErrnoException(ErrnoException.EISDIR, "rename", to);
+      }
+      source = copyUp.ensureUpper(source);
+      Node fromParent = stack.lookup(MergedPath.parent(from));
+      boolean lowerShows = stack.visibleBelow(fromParent, MergedPath.name(from), upper.index());
+      Node toParent = copyUp.ensureUpper(stack.lookup(MergedPath.parent(to)));
+      byte[] fromName = MergedPath.name(from);
+      byte[] toName = MergedPath.name(to);
+      try (Fd fromDir = upper.dir(MergedPath.parent(from)); Fd toDir = upper.dir(toParent.path())) {
+        if (target != null && target.isDirectory()) {
+          try (Fd d = Open.openat(toDir, toName, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
+            Tree.removeContents(d);
+          }
+        }
+        if (source.type() != Stat.S_IFREG && source.type() != Stat.S_IFDIR) {
+          RecordStore.moveEntry(fromDir, fromName, toDir, toName);
+        }
+        boolean whitedOut = false;
+        if (lowerShows && whiteouts.usesDevices()) {
+          try {
+            Entries.renameat2(fromDir, fromName, toDir, toName, Entries.RENAME_WHITEOUT);
+            whitedOut = true;
+          } catch (ErrnoException e) {
+            if (e.errno() != ErrnoException.EINVAL && e.errno() != ErrnoException.EPERM
+                && e.errno() != ErrnoException.EOPNOTSUPP) {
+              throw e;
+            }
+          }
+        }
+        if (!whitedOut) {
+          Entries.renameat2(fromDir, fromName, toDir, toName, 0);
+          if (lowerShows) {
+            whiteouts.create(fromDir, fromName);
+          }
+        }
+        Whiteouts.removeFile(toDir, toName);
+      }
+      if (source.isDirectory()) {
+        stack.forgetTree(from);
+        stack.forgetTree(to);
+      } else {
+        stack.forget(from);
+        stack.forget(to);
+      }
+    } finally {
+      l.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- changing attributes
+
+  public void chmod(byte[] path, int mode) throws ErrnoException {
+    Lock l = writing();
+    try {
+      Node n = copyUp.ensureUpper(stack.lookup(path));
+      if (n.type() == Stat.S_IFLNK) {
+        throw new ErrnoException(ErrnoException.EOPNOTSUPP, "chmod", path);
+      }
+      try (Fd dir = stack.upper().dir(MergedPath.parent(path))) {
+        Attributes.fchmodat(dir, MergedPath.name(path), mode & 07777);
+      }
+    } finally {
+      l.unlock();
+    }
+  }
+
+  /** @param uid the new owner, or -1 to keep it; likewise {@code gid} */
+  public void chown(byte[] path, long uid, long gid) throws ErrnoException {
+    Lock l = writing();
+    try {
+      Node n = copyUp.ensureUpper(stack.lookup(path));
+      OwnershipTranslator.Decision du = uid < 0 ? null : ownership.uids().store(uid);
+      OwnershipTranslator.Decision dg = gid < 0 ? null : ownership.gids().store(gid);
+      if (du == null && dg == null) {
+        return;
+      }
+      byte[] name = MergedPath.name(path);
+      try (Fd dir = stack.upper().dir(MergedPath.parent(path))) {
+        Stat st = Attributes.statx(dir, name);
+        RecordValue[] records = RecordStore.read(dir, name, st.type());
+        Attributes.fchownat(dir, name, du == null ? -1 : du.localOwner(), dg == null ? -1 : dg.localOwner());
+        RecordStore.write(dir, name, st.type(),
+            du == null ? records[0] : du.record(), dg == null ? records[1] : dg.record());
+      }
+    } finally {
+      l.unlock();
+    }
+  }
+
+  public void truncate(byte[] path, long size) throws ErrnoException {
+    Lock l = writing();
+    try {
+      Node n = copyUp.ensureUpper(stack.lookup(path));
+      if (n.isDirectory()) {
+        throw new ErrnoException(ErrnoException.EISDIR, "truncate", path);
+      }
+      try (Fd dir = stack.upper().dir(MergedPath.parent(path));
+          Fd f = Open.openat(dir, MergedPath.name(path),
+              OpenFlags.O_WRONLY | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0)) {
+        FileData.ftruncate(f, size);
+      }
+    } finally {
+      l.unlock();
+    }
+  }
+
+  public void utimens(byte[] path, Timespec atime, Timespec mtime) throws ErrnoException {
+    Lock l = writing();
+    try {
+      copyUp.ensureUpper(stack.lookup(path));
+      try (Fd dir = stack.upper().dir(MergedPath.parent(path))) {
+        Attributes.utimensat(dir, MergedPath.name(path), atime, mtime);
+      }
+    } finally {
+      l.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- extended attributes
+
+  public byte[] getxattr(byte[] path, String name) throws ErrnoException {
+    if (HiddenXattrs.isHidden(name)) {
+      throw new ErrnoException(ErrnoException.ENODATA, "getxattr", path);
+    }
+    Lock l = reading();
+    try (Fd object = object(stack.lookup(path))) {
+      return Xattrs.get(object, name.getBytes(StandardCharsets.ISO_8859_1));
+    } finally {
+      l.unlock();
+    }
+  }
+
+  /** The names, each NUL-terminated, without the hidden namespaces. */
+  public byte[] listxattr(byte[] path) throws ErrnoException {
+    Lock l = reading();
+    try (Fd object = object(stack.lookup(path))) {
+      byte[] raw = Xattrs.listRaw(object);
+      return HiddenXattrs.filterList(raw, raw.length);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  public void setxattr(byte[] path, String name, byte[] value, int flags) throws ErrnoException {
+    if (HiddenXattrs.isHidden(name)) {
+      throw new ErrnoException(ErrnoException.EPERM, "setxattr", path);
+    }
+    Lock l = writing();
+    try (Fd object = object(copyUp.ensureUpper(stack.lookup(path)))) {
+      Xattrs.set(object, name.getBytes(StandardCharsets.ISO_8859_1), value, flags);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  public void removexattr(byte[] path, String name) throws ErrnoException {
+    if (HiddenXattrs.isHidden(name)) {
+      throw new ErrnoException(ErrnoException.EPERM, "removexattr", path);
+    }
+    Lock l = writing();
+    try (Fd object = object(copyUp.ensureUpper(stack.lookup(path)))) {
+      Xattrs.remove(object, name.getBytes(StandardCharsets.ISO_8859_1));
+    } finally {
+      l.unlock();
+    }
+  }
+
+  private Fd object(Node n) throws ErrnoException {
+    try (Fd dir = stack.layer(n.layer()).dir(MergedPath.parent(n.path()))) {
+      return Open.openat(dir, MergedPath.name(n.path()), OBJECT, 0);
+    }
+  }
+
+  // ---------------------------------------------------------------- file data
+
+  public OpenFile open(byte[] path, int flags) throws ErrnoException {
+    boolean write = (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY || (flags & OpenFlags.O_TRUNC) != 0;
+    Lock l = write ? writing() : reading();
+    try {
+      Node n = stack.lookup(path);
+      if (write) {
+        n = copyUp.ensureUpper(n);
+      }
+      int open = (flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY))
+          | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
+      try (Fd dir = stack.layer(n.layer()).dir(MergedPath.parent(path))) {
+        return new OpenFile(Open.openat(dir, MergedPath.name(path), open, 0), write);
+      }
+    } finally {
+      l.unlock();
+    }
+  }
+
+  public long read(OpenFile f, long address, long size, long offset) throws ErrnoException {
+    return FileData.pread(f.fd(), address, size, offset);
+  }
+
+  public long write(OpenFile f, long address, long size, long offset) throws ErrnoException {
+    return FileData.pwrite(f.fd(), address, size, offset);
+  }
+
+  public void ftruncate(OpenFile f, long size) throws ErrnoException {
+    FileData.ftruncate(f.fd(), size);
+  }
+
+  public void fallocate(OpenFile f, int mode, long offset, long length) throws ErrnoException {
+    FileData.fallocate(f.fd(), mode, offset, length);
+  }
+
+  public void fsync(OpenFile f, boolean dataOnly) throws ErrnoException {
+    if (!fsync) {
+      return; // volatile / fsync=0: the caller asked for speed over durability
+    }
+    if (dataOnly) {
+      FileData.fdatasync(f.fd());
+    } else {
+      FileData.fsync(f.fd());
+    }
+  }
+
+  public void release(OpenFile f) throws ErrnoException {
+    f.fd().close();
+  }
+
+  @Override
+  public void close() throws ErrnoException {
+    if (work != null) {
+      work.close();
+    }
+    stack.close();
+  }
+}
