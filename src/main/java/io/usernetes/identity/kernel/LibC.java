@@ -1,0 +1,33 @@
+package io.usernetes.identity.kernel;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import java.util.Objects;
+
+/**
+ * The C library functions this package calls, bound with JNA direct mapping (no proxy, no
+ * reflection per call). Package-private: callers see {@link Fd}, {@code byte[]} and records.
+ *
+ * <p>Conventions: {@code byte[]} paths and names must be NUL-terminated (see
+ * {@link Syscall#cString}); {@code size_t}, {@code ssize_t} and {@code off_t} are {@code long}
+ * (LP64); ids are {@code int} bit patterns of {@code uid_t}/{@code gid_t}. JNA saves
+ * {@code errno} after every call, read with {@code Native.getLastError()}. Requires glibc 2.32
+ * or later ({@code strerrordesc_np}, {@code statx}, {@code renameat2}, {@code getdents64}).
+ */
+final class LibC {
+  static final int AT_FDCWD = -100;
+
+  static {
+    Objects.requireNonNull(Arch.CURRENT); // fail here, clearly, on an architecture whose ABI is unknown
+    Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+  }
+
+  private LibC() {}
+
+  static native String strerrordesc_np(int errnum);
+
+  static native int close(int fd);
+
+  static native int openat(int dirfd, byte[] path, int flags, int mode);
+}
