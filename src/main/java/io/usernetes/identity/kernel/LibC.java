@@ -17,6 +17,10 @@ import java.util.Objects;
  */
 final class LibC {
   static final int AT_FDCWD = -100;
+  static final int AT_SYMLINK_NOFOLLOW = 0x100;
+  static final int AT_NO_AUTOMOUNT = 0x800;
+  static final int AT_EMPTY_PATH = 0x1000;
+  static final long SYS_FCHMODAT2 = 452;
 
   static {
     Objects.requireNonNull(Arch.CURRENT); // fail here, clearly, on an architecture whose ABI is unknown
@@ -30,4 +34,23 @@ final class LibC {
   static native int close(int fd);
 
   static native int openat(int dirfd, byte[] path, int flags, int mode);
+
+  static native int statx(int dirfd, byte[] path, int flags, int mask, byte[] statxbuf);
+
+  static native int statvfs(byte[] path, byte[] buf);
+
+  static native int fstatvfs(int fd, byte[] buf);
+
+  static native int fchownat(int dirfd, byte[] path, int owner, int group, int flags);
+
+  static native int fchmod(int fd, int mode);
+
+  static native int fchmodat(int dirfd, byte[] path, int mode, int flags);
+
+  /** {@code fchmodat2} (number 452 on every architecture; Linux 6.6): {@code syscall(nr, dirfd, path, mode, flags)}. */
+  static native long syscall(long number, int dirfd, byte[] path, int mode, int flags);
+
+  static native int utimensat(int dirfd, byte[] path, long[] times, int flags);
+
+  static native int futimens(int fd, long[] times);
 }
