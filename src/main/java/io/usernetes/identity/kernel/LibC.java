@@ -20,6 +20,7 @@ final class LibC {
   static final int AT_SYMLINK_NOFOLLOW = 0x100;
   static final int AT_NO_AUTOMOUNT = 0x800;
   static final int AT_EMPTY_PATH = 0x1000;
+  static final long SYS_OPENAT2 = 437;
   static final long SYS_FCHMODAT2 = 452;
 
   static {
@@ -34,6 +35,9 @@ final class LibC {
   static native int close(int fd);
 
   static native int openat(int dirfd, byte[] path, int flags, int mode);
+
+  /** {@code openat2} (number 437 on every architecture; Linux 5.6): {@code syscall(nr, dirfd, path, &how, sizeof how)}. */
+  static native long syscall(long number, int dirfd, byte[] path, long[] how, long size);
 
   static native int statx(int dirfd, byte[] path, int flags, int mask, byte[] statxbuf);
 
