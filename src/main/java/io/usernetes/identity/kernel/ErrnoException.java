@@ -6,8 +6,8 @@ import java.io.IOException;
  * A system call failed with {@link #errno()}: the one exception this package throws, so the FUSE
  * adapter can map every failure to {@code -errno} in one place.
  *
- * <p>The message names the call and its file names, printed byte-exactly (printable ASCII as is,
- * every other byte as {@code \xNN}), then the C library's English description of the error:
+ * <p>The message names the call and its file names, quoted byte-exactly (bytes other than
+ * printable ASCII as {@code \xNN}), then the C library's English description of the error:
  * {@code openat("a/b"): No such file or directory}. It is built only when asked for, because
  * layer lookups fail with {@link #ENOENT} far more often than anyone reads the message.
  *
@@ -66,7 +66,7 @@ public final class ErrnoException extends IOException {
         if (i > 0) {
           text.append(", ");
         }
-        appendQuoted(text, names[i]);
+        Printable.appendQuoted(text, names[i]);
       }
       text.append(')');
     }
@@ -77,20 +77,5 @@ public final class ErrnoException extends IOException {
   public static String describe(int errno) {
     String description = LibC.strerrordesc_np(errno);
     return description != null ? description : "Unknown error " + errno;
-  }
-
-  private static void appendQuoted(StringBuilder text, byte[] name) {
-    text.append('"');
-    for (byte b : name) {
-      int c = b & 0xff;
-      if (c == '"' || c == '\\') {
-        text.append('\\').append((char) c);
-      } else if (c >= 0x20 && c < 0x7f) {
-        text.append((char) c);
-      } else {
-        text.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
-      }
-    }
-    text.append('"');
   }
 }

@@ -39,6 +39,22 @@ final class LibC {
   /** {@code openat2} (number 437 on every architecture; Linux 5.6): {@code syscall(nr, dirfd, path, &how, sizeof how)}. */
   static native long syscall(long number, int dirfd, byte[] path, long[] how, long size);
 
+  static native int mkdirat(int dirfd, byte[] path, int mode);
+
+  static native int mknodat(int dirfd, byte[] path, int mode, long dev);
+
+  static native int symlinkat(byte[] target, int newdirfd, byte[] linkpath);
+
+  static native int linkat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags);
+
+  static native int renameat2(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags);
+
+  static native int unlinkat(int dirfd, byte[] path, int flags);
+
+  static native long readlinkat(int dirfd, byte[] path, byte[] buf, long bufsiz);
+
+  static native long getdents64(int fd, byte[] dirp, long count);
+
   static native int statx(int dirfd, byte[] path, int flags, int mask, byte[] statxbuf);
 
   static native int statvfs(byte[] path, byte[] buf);
