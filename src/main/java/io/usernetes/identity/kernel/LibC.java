@@ -55,6 +55,22 @@ final class LibC {
 
   static native long getdents64(int fd, byte[] dirp, long count);
 
+  static native long fgetxattr(int fd, byte[] name, byte[] value, long size);
+
+  static native long getxattr(byte[] path, byte[] name, byte[] value, long size);
+
+  static native int fsetxattr(int fd, byte[] name, byte[] value, long size, int flags);
+
+  static native int setxattr(byte[] path, byte[] name, byte[] value, long size, int flags);
+
+  static native long flistxattr(int fd, byte[] list, long size);
+
+  static native long listxattr(byte[] path, byte[] list, long size);
+
+  static native int fremovexattr(int fd, byte[] name);
+
+  static native int removexattr(byte[] path, byte[] name);
+
   static native int statx(int dirfd, byte[] path, int flags, int mask, byte[] statxbuf);
 
   static native int statvfs(byte[] path, byte[] buf);
