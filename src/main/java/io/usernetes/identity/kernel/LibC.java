@@ -3,6 +3,7 @@ package io.usernetes.identity.kernel;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
@@ -70,6 +71,24 @@ final class LibC {
   static native int fremovexattr(int fd, byte[] name);
 
   static native int removexattr(byte[] path, byte[] name);
+
+  static native long pread(int fd, long buf, long count, long offset);
+
+  static native long pread(int fd, ByteBuffer buf, long count, long offset);
+
+  static native long pwrite(int fd, long buf, long count, long offset);
+
+  static native long pwrite(int fd, ByteBuffer buf, long count, long offset);
+
+  static native int ftruncate(int fd, long length);
+
+  static native int fsync(int fd);
+
+  static native int fdatasync(int fd);
+
+  static native int fallocate(int fd, int mode, long offset, long len);
+
+  static native long copy_file_range(int fdIn, long[] offIn, int fdOut, long[] offOut, long len, int flags);
 
   static native int statx(int dirfd, byte[] path, int flags, int mask, byte[] statxbuf);
 
