@@ -33,6 +33,12 @@ final class LibC {
 
   static native String strerrordesc_np(int errnum);
 
+  static native int getuid();
+
+  static native int geteuid();
+
+  static native int getgid();
+
   static native int close(int fd);
 
   static native int openat(int dirfd, byte[] path, int flags, int mode);
