@@ -10,8 +10,9 @@ import java.lang.invoke.VarHandle;
  * touching whatever file the number is given to next.
  *
  * <p>Closing an {@code Fd} while another thread is still inside a call on it is a caller bug
- * this class does not guard against (the number could be reused under that call); FUSE
- * guarantees it for file handles, since {@code release} comes after the last operation.
+ * this class does not guard against (the number could be reused under that call). For FUSE
+ * file handles it cannot happen: the kernel sends {@code release} only once every request on
+ * the file has been answered.
  *
  * <p>An {@code Fd} opened with {@link OpenFlags#O_PATH} remembers it: such descriptors only
  * name a file, so calls that need real I/O rights (the xattr calls) reach the file through
@@ -30,7 +31,6 @@ public final class Fd implements AutoCloseable {
 
   private final int number;
   private final boolean pathOnly;
-  @SuppressWarnings("unused") // accessed through CLOSED
   private volatile boolean closed;
 
   Fd(int number, int openFlags) {
