@@ -1,0 +1,142 @@
+package io.usernetes.identity.kernel;
+
+import static io.usernetes.identity.kernel.Syscall.cString;
+import static io.usernetes.identity.kernel.Syscall.interrupted;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+import com.sun.jna.Native;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Extended attributes of the file a descriptor refers to: names and values are exact bytes.
+ *
+ * <p>A descriptor opened for I/O uses {@code fgetxattr} and friends. An {@code O_PATH}
+ * descriptor cannot (the kernel answers {@code EBADF}), and it is the only way to hold a
+ * symlink or a device without opening it, so for those the calls go through the magic link
+ * {@code /proc/self/fd/N} with {@code getxattr} and friends, as fuse-overlayfs does: the magic
+ * link resolves to the file itself, also when that file is a symlink (it is not followed further;
+ * {@code lgetxattr} would instead act on the {@code /proc} link). This needs {@code /proc}.
+ *
+ * <p>The kernel's answers come through unchanged: on a symlink or special file, reading a
+ * {@code user.*} attribute gives {@code ENODATA} and writing one {@code EPERM}; an unknown
+ * namespace or a file system without xattrs gives {@code ENOTSUP}.
+ */
+public final class Xattrs {
+  /** {@link #set}: fail with {@code EEXIST} if the attribute exists. */
+  public static final int XATTR_CREATE = 1;
+  /** {@link #set}: fail with {@code ENODATA} unless the attribute exists. */
+  public static final int XATTR_REPLACE = 2;
+
+  /** Large enough for ownership records and most values; bigger ones cost one more call. */
+  private static final int FIRST_BUFFER = 256;
+
+  private Xattrs() {}
+
+  /** The value of attribute {@code name}; {@code ENODATA} if there is none. */
+  public static byte[] get(Fd fd, byte[] name) throws ErrnoException {
+    int n = fd.number();
+    byte[] proc = fd.pathOnly() ? procPath(n) : null;
+    String call = proc == null ? "fgetxattr" : "getxattr";
+    byte[] c = cString(call, name);
+    byte[] buf = new byte[FIRST_BUFFER];
+    while (true) {
+      long r;
+      do {
+        r = proc == null ? LibC.fgetxattr(n, c, buf, buf.length) : LibC.getxattr(proc, c, buf, buf.length);
+      } while (interrupted(r));
+      if (r >= 0) {
+        return Arrays.copyOf(buf, (int) r);
+      }
+      if (Native.getLastError() != ErrnoException.ERANGE) {
+        throw Syscall.failure(call, name);
+      }
+      do {
+        r = proc == null ? LibC.fgetxattr(n, c, null, 0) : LibC.getxattr(proc, c, null, 0);
+      } while (interrupted(r));
+      if (r == -1) {
+        throw Syscall.failure(call, name);
+      }
+      buf = new byte[(int) Math.max(r, 1)]; // the value may change again before the next call
+    }
+  }
+
+  /**
+   * Sets attribute {@code name} to {@code value}.
+   *
+   * @param flags 0, {@link #XATTR_CREATE} or {@link #XATTR_REPLACE}
+   */
+  public static void set(Fd fd, byte[] name, byte[] value, int flags) throws ErrnoException {
+    int n = fd.number();
+    byte[] proc = fd.pathOnly() ? procPath(n) : null;
+    String call = proc == null ? "fsetxattr" : "setxattr";
+    byte[] c = cString(call, name);
+    int r;
+    do {
+      r = proc == null ? LibC.fsetxattr(n, c, value, value.length, flags) : LibC.setxattr(proc, c, value, value.length, flags);
+    } while (interrupted(r));
+    if (r == -1) {
+      throw Syscall.failure(call, name);
+    }
+  }
+
+  /** The names of all attributes the caller may see, in the file system's order. */
+  public static List<byte[]> list(Fd fd) throws ErrnoException {
+    int n = fd.number();
+    byte[] proc = fd.pathOnly() ? procPath(n) : null;
+    String call = proc == null ? "flistxattr(fd " + n + ")" : "listxattr(fd " + n + ")";
+    byte[] buf = new byte[FIRST_BUFFER];
+    while (true) {
+      long r;
+      do {
+        r = proc == null ? LibC.flistxattr(n, buf, buf.length) : LibC.listxattr(proc, buf, buf.length);
+      } while (interrupted(r));
+      if (r >= 0) {
+        return split(buf, (int) r);
+      }
+      if (Native.getLastError() != ErrnoException.ERANGE) {
+        throw Syscall.failure(call);
+      }
+      do {
+        r = proc == null ? LibC.flistxattr(n, null, 0) : LibC.listxattr(proc, null, 0);
+      } while (interrupted(r));
+      if (r == -1) {
+        throw Syscall.failure(call);
+      }
+      buf = new byte[(int) Math.max(r, 1)];
+    }
+  }
+
+  /** Removes attribute {@code name}; {@code ENODATA} if there is none. */
+  public static void remove(Fd fd, byte[] name) throws ErrnoException {
+    int n = fd.number();
+    byte[] proc = fd.pathOnly() ? procPath(n) : null;
+    String call = proc == null ? "fremovexattr" : "removexattr";
+    byte[] c = cString(call, name);
+    int r;
+    do {
+      r = proc == null ? LibC.fremovexattr(n, c) : LibC.removexattr(proc, c);
+    } while (interrupted(r));
+    if (r == -1) {
+      throw Syscall.failure(call, name);
+    }
+  }
+
+  private static byte[] procPath(int fd) {
+    return ("/proc/self/fd/" + fd + "\0").getBytes(US_ASCII);
+  }
+
+  /** The kernel's list: each name followed by a NUL. */
+  private static List<byte[]> split(byte[] buf, int length) {
+    List<byte[]> names = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < length; i++) {
+      if (buf[i] == 0) {
+        names.add(Arrays.copyOfRange(buf, start, i));
+        start = i + 1;
+      }
+    }
+    return names;
+  }
+}
