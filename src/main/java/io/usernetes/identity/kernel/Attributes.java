@@ -29,6 +29,29 @@ public final class Attributes {
     return statx("statx", dir.number(), cString("statx", name), name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT);
   }
 
+  /** Like {@link #statx(Fd, byte[])}, but null where the name does not exist. */
+  public static Stat statxOrNull(Fd dir, byte[] name) throws ErrnoException {
+    byte[] buf = new byte[Stat.STATX_SIZE];
+    int n = dir.number();
+    byte[] path = cString("statx", name);
+    int r;
+    do {
+      r = LibC.statx(n, path, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_BASIC_STATS, buf);
+    } while (interrupted(r));
+    if (r == -1) {
+      if (Native.getLastError() == ErrnoException.ENOENT) {
+        return null;
+      }
+      throw Syscall.failure("statx", name);
+    }
+    return Stat.decode(buf);
+  }
+
+  /** True when {@code name} exists in {@code dir} (without following it). */
+  public static boolean exists(Fd dir, byte[] name) throws ErrnoException {
+    return statxOrNull(dir, name) != null;
+  }
+
   /** {@code statx(fd, "", AT_EMPTY_PATH)}: the file {@code fd} refers to, also through {@code O_PATH}. */
   public static Stat statx(Fd fd) throws ErrnoException {
     int n = fd.number();

@@ -17,8 +17,10 @@ public final class ErrnoException extends IOException {
   public static final int EPERM = 1;
   public static final int ENOENT = 2;
   public static final int EINTR = 4;
+  public static final int EIO = 5;
   public static final int EBADF = 9;
   public static final int EACCES = 13;
+  public static final int EBUSY = 16;
   public static final int EEXIST = 17;
   public static final int EXDEV = 18;
   public static final int ENOTDIR = 20;
@@ -55,6 +57,15 @@ public final class ErrnoException extends IOException {
 
   public int errno() {
     return errno;
+  }
+
+  /**
+   * No stack trace: an errno is an answer, not a bug (ENOENT on a lookup is the common case), and
+   * the FUSE paths raise many of them.
+   */
+  @Override
+  public synchronized Throwable fillInStackTrace() {
+    return this;
   }
 
   @Override

@@ -41,6 +41,18 @@ final class LibC {
 
   static native int close(int fd);
 
+  static native int open(byte[] path, int flags, int mode);
+
+  static native int dup2(int oldfd, int newfd);
+
+  static native int umask(int mask);
+
+  static native int setsid();
+
+  static native int statfs(byte[] path, byte[] buf);
+
+  static native int umount2(byte[] target, int flags);
+
   static native int openat(int dirfd, byte[] path, int flags, int mode);
 
   /** {@code openat2} (number 437 on every architecture; Linux 5.6): {@code syscall(nr, dirfd, path, &how, sizeof how)}. */

@@ -17,6 +17,12 @@ public record StatVfs(
     long flags,
     long nameMax) {
 
+  /** The same figures with another longest-name limit. */
+  public StatVfs withNameMax(long limit) {
+    return new StatVfs(blockSize, fragmentSize, blocks, blocksFree, blocksAvailable, files,
+        filesFree, filesAvailable, fsid, flags, limit);
+  }
+
   /** glibc's {@code struct statvfs} on LP64 (x86_64 and aarch64): eleven longs and spare ints. */
   static final int SIZE = 112;
 

@@ -62,6 +62,18 @@ public final class Xattrs {
     }
   }
 
+  /** Like {@link #get}, but null when the file has no such attribute (ENODATA). */
+  public static byte[] getOrNull(Fd fd, byte[] name) throws ErrnoException {
+    try {
+      return get(fd, name);
+    } catch (ErrnoException e) {
+      if (e.errno() == ErrnoException.ENODATA) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
   /**
    * Sets attribute {@code name} to {@code value}.
    *
@@ -105,6 +117,33 @@ public final class Xattrs {
         throw Syscall.failure(call);
       }
       buf = new byte[(int) Math.max(r, 1)];
+    }
+  }
+
+  /** The attribute names as the kernel lists them: each followed by a NUL byte. */
+  public static byte[] listRaw(Fd fd) throws ErrnoException {
+    List<byte[]> names = list(fd);
+    int size = 0;
+    for (byte[] n : names) {
+      size += n.length + 1;
+    }
+    byte[] raw = new byte[size];
+    int at = 0;
+    for (byte[] n : names) {
+      System.arraycopy(n, 0, raw, at, n.length);
+      at += n.length + 1;
+    }
+    return raw;
+  }
+
+  /** Removes attribute {@code name} if the file has it. */
+  public static void removeIfPresent(Fd fd, byte[] name) throws ErrnoException {
+    try {
+      remove(fd, name);
+    } catch (ErrnoException e) {
+      if (e.errno() != ErrnoException.ENODATA) {
+        throw e;
+      }
     }
   }
 
