@@ -1,0 +1,99 @@
+package io.usernetes.identity.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An unmodified podman (as root, with this machine's flags from test-environment.md) using the
+ * installed {@code usernetes-identity} as {@code overlay.mount_program}: run, exec, commit, rm.
+ */
+class PodmanIT {
+  private static Path dir;
+  private static List<String> podman;
+  private static final List<String> RUN_FLAGS = List.of("--network", "none", "--ulimit",
+      "nofile=20000:20000", "--ulimit", "nproc=20000:20000", "--runtime", "runc");
+
+  @BeforeAll
+  static void image() throws Exception {
+    dir = Files.createTempDirectory("podman-it");
+    podman = List.of("podman", "--root", dir.resolve("graph").toString(), "--runroot",
+        dir.resolve("run").toString(), "--storage-driver", "overlay", "--storage-opt",
+        "overlay.mount_program=" + Installed.bin("usernetes-identity"), "--cgroup-manager", "cgroupfs");
+    Path root = BusyboxImage.create(dir.resolve("rootfs"));
+    Commands.ok(List.of("tar", "-C", root.toString(), "-cf", dir.resolve("image.tar").toString(), "."));
+    podman("import", dir.resolve("image.tar").toString(), "localhost/usernetes-it");
+  }
+
+  @AfterAll
+  static void reset() throws Exception {
+    if (podman != null) {
+      podman("rm", "-af");
+      podman("system", "reset", "-f");
+    }
+    Commands.run(List.of("rm", "-rf", dir.toString()));
+  }
+
+  private static String podman(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(podman);
+    command.addAll(List.of(args));
+    return Commands.ok(command);
+  }
+
+  private static String run(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("run"));
+    command.addAll(RUN_FLAGS);
+    command.addAll(List.of(args));
+    return podman(command.toArray(String[]::new));
+  }
+
+  @Test
+  void chownToASiteUserSurvivesCommitAndTheHostOnlySeesThePoolId() throws Exception {
+    String script = "touch /f && chown 60000:60000 /f && stat -c '%u:%g' /f";
+    assertEquals("60000:60000\n", run("--name", "chowner", "localhost/usernetes-it", "sh", "-c", script));
+
+    Path upper = Path.of(podman("inspect", "chowner", "--format", "{{.GraphDriver.Data.UpperDir}}").strip());
+    assertEquals("1633:1633\n", Commands.ok(List.of("stat", "-c", "%u:%g", upper.resolve("f").toString())));
+    assertEquals("60000\n", Commands.ok(List.of("getfattr", "--only-values", "-n", "user.usernetes.uid",
+        upper.resolve("f").toString())) + "\n");
+
+    podman("commit", "-q", "chowner", "localhost/usernetes-it-committed");
+    assertEquals("60000:60000\n", run("--rm", "localhost/usernetes-it-committed", "stat", "-c", "%u:%g", "/f"));
+    podman("rm", "chowner");
+    assertEquals(0, Commands.mountsMentioning(dir.toString()));
+  }
+
+  @Test
+  void execIntoARunningContainerSeesTheSameMount() throws Exception {
+    run("-d", "--name", "sleeper", "localhost/usernetes-it", "sleep", "60");
+    try {
+      assertEquals("60000:60000\n", podman("exec", "sleeper", "sh", "-c",
+          "touch /g && chown 60000:60000 /g && stat -c '%u:%g' /g"));
+      assertEquals("60000\n", podman("exec", "sleeper", "stat", "-c", "%u", "/g"));
+    } finally {
+      podman("rm", "-f", "-t", "0", "sleeper");
+    }
+    assertEquals(0, Commands.mountsMentioning(dir.toString()));
+  }
+
+  @Test
+  void removedContainersLeaveNoMountsOrDaemons() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertEquals("ok\n", run("--rm", "localhost/usernetes-it", "echo", "ok"));
+    }
+    assertEquals(0, Commands.mountsMentioning(dir.toString()));
+    // podman does not wait for the daemon to exit after unmounting; give it a moment
+    long deadline = System.currentTimeMillis() + 5000;
+    while (Commands.mountDaemons(dir.toString()) > 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(0, Commands.mountDaemons(dir.toString()));
+  }
+}
