@@ -77,14 +77,21 @@ final class OverlayMount implements AutoCloseable {
     });
   }
 
-  /** Mounts with the given launcher arguments; the mountpoint is the last of them. */
+  /** Mounts with the given launcher arguments (the mountpoint is the last non-option one). */
   static OverlayMount mount(List<String> env, String... args) throws Exception {
     return mountIn(List.of(), env, args);
   }
 
   /** Mounts from inside the namespaces {@code enter} (an nsenter command line) leads into. */
   static OverlayMount mountIn(List<String> enter, List<String> env, String... args) throws Exception {
-    Path mountpoint = Path.of(args[args.length - 1]);
+    Path mountpoint = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("-o")) {
+        i++;
+      } else if (!args[i].startsWith("-")) {
+        mountpoint = Path.of(args[i]); // the last non-option argument, as the program reads it
+      }
+    }
     Launch l = launch(enter, env, List.of(args));
     if (l.status() != 0) {
       fail("mount failed with " + l.status() + ": " + l.err());
@@ -137,10 +144,9 @@ final class OverlayMount implements AutoCloseable {
         .noneMatch(p -> p.equals(prefix) || p.startsWith(prefix + "/"));
   }
 
-  /** The mount program JVM whose last argument is {@code mountpoint}, if one runs. */
+  /** The mount program JVM with {@code mountpoint} among its arguments, if one runs. */
   static Optional<Long> daemonOf(Path mountpoint) throws IOException {
-    return daemons().filter(c -> c.args().get(c.args().size() - 1).equals(mountpoint.toString())
-            || c.args().contains(mountpoint.toString()))
+    return daemons().filter(c -> c.args().contains(mountpoint.toString()))
         .map(Cmdline::pid).findFirst();
   }
 
