@@ -21,6 +21,7 @@ import java.util.Arrays;
 public final class CopyUp {
   private static final int READ = OpenFlags.O_RDONLY | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
   private static final int OBJECT = OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
+  private static final byte[] DOT = {'.'};
   private static final byte[] OVERRIDE = OverrideStat.XATTR.getBytes(StandardCharsets.US_ASCII);
 
   private final LayerStack stack;
@@ -46,6 +47,7 @@ public final class CopyUp {
     Layer source = stack.layer(node.layer());
     try (Fd from = source.dir(parentPath); Fd to = upper.dir(parentPath)) {
       Stat st = Attributes.statx(from, name);
+      Stat parent = Attributes.statx(to);
       byte[] tmp = work.temporaryName();
       build(from, name, st, tmp);
       try {
@@ -55,6 +57,9 @@ public final class CopyUp {
         discard(tmp, st);
         throw e;
       }
+      // a copy-up changes nothing the caller can see: the rename must not touch the parent's
+      // times either (as the kernel overlay restores them)
+      Attributes.utimensat(to, DOT, parent.atime(), parent.mtime());
     }
     int[] dirLayers = node.isDirectory() ? prepend(upper.index(), node.dirLayers()) : new int[] {upper.index()};
     Node copied = new Node(node.path(), upper.index(), node.type(), dirLayers);

@@ -108,6 +108,9 @@ public final class LayerStack implements AutoCloseable {
 
   private Node resolveChild(Node parent, byte[] path) throws ErrnoException {
     byte[] name = MergedPath.name(path);
+    if (OverlayNames.isReserved(name)) {
+      throw new ErrnoException(ErrnoException.ENOENT, "lookup", path); // never shown
+    }
     int top = -1;
     int topType = 0;
     List<Integer> dirs = new ArrayList<>(2);

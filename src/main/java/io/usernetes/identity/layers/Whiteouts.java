@@ -43,7 +43,14 @@ public final class Whiteouts {
 
   /** True when {@code dir} (an O_PATH fd of a directory in a layer) holds {@code .wh.NAME}. */
   public static boolean hasWhiteoutFile(Fd dir, byte[] name) throws ErrnoException {
-    return Attributes.exists(dir, OverlayNames.whiteoutOf(name));
+    try {
+      return Attributes.exists(dir, OverlayNames.whiteoutOf(name));
+    } catch (ErrnoException e) {
+      if (e.errno() == ErrnoException.ENAMETOOLONG) {
+        return false; // NAME is within 4 bytes of the limit: it cannot have a .wh. file
+      }
+      throw e;
+    }
   }
 
   /** True when directory {@code name} in {@code parent} hides the layers below it. */
@@ -100,9 +107,8 @@ public final class Whiteouts {
       Entries.unlinkat(upperDir, name, 0);
       removed = true;
     }
-    byte[] file = OverlayNames.whiteoutOf(name);
-    if (Attributes.exists(upperDir, file)) {
-      Entries.unlinkat(upperDir, file, 0);
+    if (hasWhiteoutFile(upperDir, name)) {
+      Entries.unlinkat(upperDir, OverlayNames.whiteoutOf(name), 0);
       removed = true;
     }
     return removed;
@@ -110,9 +116,8 @@ public final class Whiteouts {
 
   /** Removes a {@code .wh.NAME} file, which a renamed-in object would otherwise stay hidden by. */
   public static void removeFile(Fd upperDir, byte[] name) throws ErrnoException {
-    byte[] file = OverlayNames.whiteoutOf(name);
-    if (Attributes.exists(upperDir, file)) {
-      Entries.unlinkat(upperDir, file, 0);
+    if (hasWhiteoutFile(upperDir, name)) {
+      Entries.unlinkat(upperDir, OverlayNames.whiteoutOf(name), 0);
     }
   }
 

@@ -321,12 +321,16 @@ public final class Overlay implements AutoCloseable {
         Attributes.fchmodat(work.fd(), tmp, permissions);
       }
       if (c.replacesWhiteout) {
-        Entries.renameat2(work.fd(), tmp, upperDir, c.name, 0); // replaces a 0/0 device
-        Whiteouts.remove(upperDir, c.name);
-        Stat placed = Attributes.statxOrNull(upperDir, c.name);
-        if (placed == null) {
-          throw new ErrnoException(ErrnoException.EIO, "create", c.path);
+        Stat device = Attributes.statxOrNull(upperDir, c.name);
+        if (device != null && Whiteouts.isWhiteoutDevice(device)) {
+          // a directory cannot be renamed over a device (ENOTDIR); exchanging the two is one
+          // step for every type, so the lower object never shows through, even after a crash
+          Entries.renameat2(work.fd(), tmp, upperDir, c.name, Entries.RENAME_EXCHANGE);
+          Entries.unlinkat(work.fd(), tmp, 0);
+        } else {
+          Entries.renameat2(work.fd(), tmp, upperDir, c.name, Entries.RENAME_NOREPLACE);
         }
+        Whiteouts.removeFile(upperDir, c.name);
       } else {
         Entries.renameat2(work.fd(), tmp, upperDir, c.name, Entries.RENAME_NOREPLACE);
       }

@@ -1,0 +1,80 @@
+package io.usernetes.identity.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ownership in host mode: the mount program runs in a user namespace with the HPC node's
+ * 2,000-id map, shows host ids, and records a true id only when the image's /etc/passwd names
+ * it without ambiguity.
+ */
+class OverlayHostModeIT {
+  private static final String MAP = "0 0 1\n1 1 1999\n65534 2000 2\n";
+  private static final String PASSWD = "root:x:0:0::/:/bin/sh\nsvc:x:1000:1000::/:/bin/sh\n"
+      + "site:x:60000:60000::/:/bin/sh\nother:x:1428:1428::/:/bin/sh\n";
+  private static final String GROUP = "root:x:0:\nsvc:x:1000:\nsite:x:60000:\nother:x:1428:\n";
+
+  @TempDir Path dir;
+  private Process namespace;
+  private List<String> enter;
+
+  @BeforeEach
+  void createNamespace() throws Exception {
+    namespace = new ProcessBuilder("unshare", "--user", "--mount", "--propagation", "private", "sleep", "600").start();
+    long pid = namespace.pid();
+    for (int i = 0; i < 100 && Files.readString(Path.of("/proc/" + pid + "/uid_map")).isEmpty()
+        && Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/user")).equals(
+            Files.readSymbolicLink(Path.of("/proc/self/ns/user"))); i++) {
+      Thread.sleep(10); // until unshare has made the namespace
+    }
+    for (String map : List.of("uid_map", "gid_map")) {
+      Files.write(Path.of("/proc/" + pid + "/" + map), MAP.getBytes(StandardCharsets.US_ASCII)); // one write(2)
+    }
+    enter = List.of("nsenter", "-t", Long.toString(pid), "-U", "-m");
+  }
+
+  @AfterEach
+  void endNamespace() throws InterruptedException {
+    namespace.destroy();
+    namespace.waitFor();
+  }
+
+  private String in(String script) throws Exception {
+    return Sh.ok(enter, script);
+  }
+
+  @Test
+  void showsHostIdsAndRecordsOnlyUnambiguousDeclaredIds() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    Sh.ok("chmod 0755 " + dir + "; cd " + l.lower(1) + "; mkdir etc; printf '" + PASSWD + "' > etc/passwd\n"
+        + "printf '" + GROUP + "' > etc/group\n"
+        + "echo x > mine; chown 1633:1633 mine; setfattr -n user.usernetes.uid -v 60000 mine\n"
+        + "echo x > unmapped; chown 60000:60000 unmapped; echo x > a; echo x > b; echo x > c");
+    assertEquals("0 0 1\n1 1 1999\n65534 2000 2\n", in("cat /proc/self/uid_map | tr -s ' ' | sed 's/^ //'"));
+    try (OverlayMount m = OverlayMount.mountIn(enter, List.of(), "-o", l.options(), l.mnt.toString())) {
+      assertEquals("1633:1633 65534:65534\n", in("cd " + l.mnt + "; echo $(stat -c %u:%g mine unmapped)"),
+          "host ids, overflow for what the namespace cannot map");
+      Sh.Result refused = Sh.bash(enter, "chown 60000 " + l.m("a"));
+      assertTrue(refused.status() != 0 && refused.err().contains("Invalid argument"), refused.err());
+      in("cd " + l.mnt + "; chown 1520:1520 a; chown 1633:1633 b; touch new; chown 1500 c");
+      assertEquals("1520:1520 1633:1633 0:0 1500:0\n", in("cd " + l.mnt + "; echo $(stat -c %u:%g a b new c)"));
+    }
+    Path u = l.upper;
+    assertEquals("1520:1520 1633:1633 1500:0\n", Sh.ok("cd " + u + "; echo $(stat -c %u:%g a b c)"));
+    assertEquals("user.usernetes.gid=\"1000\"\nuser.usernetes.uid=\"1000\"\n",
+        Sh.ok("getfattr -d -m '^user.usernetes' " + u.resolve("a") + " | grep '^user' | sort"),
+        "1520 is svc (1000) in the image");
+    assertEquals("", Sh.ok("getfattr -d -m '^user.usernetes' " + u.resolve("b")),
+        "1633 is 60000 or 1428: ambiguous, so no record");
+    assertEquals("", Sh.ok("getfattr -d -m '^user.usernetes' " + u.resolve("c")), "1500 is not declared");
+  }
+}

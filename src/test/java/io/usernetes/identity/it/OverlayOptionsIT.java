@@ -1,0 +1,79 @@
+package io.usernetes.identity.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: both invocation forms, the option syntax podman and mount.fuse use, refusals. */
+class OverlayOptionsIT {
+  @TempDir Path dir;
+
+  @Test
+  void theMountFuseFormTakesTheLastNonOptionAsMountpoint() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    Sh.ok("echo 1 > " + l.lower(1).resolve("a"));
+    try (OverlayMount m = OverlayMount.mount(List.of(), "overlay", l.mnt.toString(), "-o", l.options())) {
+      assertEquals("1\n", Sh.ok("cat " + l.m("a")));
+    }
+  }
+
+  @Test
+  void podmansOptionsWithAQuotedContextAnEmptyOptionAndAnEscapedColon() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    Path colon = Files.createDirectory(dir.resolve("lower:1"));
+    Sh.ok("echo colon > '" + colon.resolve("c") + "'; echo 1 > " + l.lower(1).resolve("a"));
+    String opts = "lowerdir=" + colon.toString().replace(":", "\\:") + ":" + l.lower(1) + ",upperdir=" + l.upper
+        + ",workdir=" + l.work + ",,volatile,context=\"system_u:object_r:container_file_t:s0:c1,c2\","
+        + "unknown_option=1,noacl,static_nlink";
+    try (OverlayMount m = OverlayMount.mount(List.of(), "-o", opts, l.mnt.toString())) {
+      assertEquals("colon\n1\n", Sh.ok("cat " + l.m("c") + " " + l.m("a")));
+      Sh.ok("mkdir " + l.m("d"));
+      assertEquals("1\n", Sh.ok("stat -c %h " + l.m("d")), "static_nlink took effect");
+    }
+  }
+
+  @Test
+  void repeatedDashOMergeAndHelpAndVersionExitZero() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    try (OverlayMount m = OverlayMount.mount(List.of(), "-o", "lowerdir=" + l.lowerdir(),
+        "-oupperdir=" + l.upper + ",workdir=" + l.work, l.mnt.toString())) {
+      Sh.ok("touch " + l.m("written"));
+    }
+    assertTrue(Files.exists(l.upper.resolve("written")));
+    OverlayMount.Launch version = OverlayMount.launch(List.of(), List.of(), List.of("--version"));
+    assertEquals(0, version.status());
+    assertTrue(version.out().startsWith("usernetes-identity "), version.out());
+    assertEquals(0, OverlayMount.launch(List.of(), List.of(), List.of("--help")).status());
+  }
+
+  /** A refusal: one line on stderr, a non-zero status, no mount and no daemon left. */
+  private void refused(List<String> env, String expected, String... args) throws Exception {
+    OverlayMount.Launch r = OverlayMount.launch(List.of(), env, List.of(args));
+    assertNotEquals(0, r.status(), r.err());
+    assertTrue(r.err().startsWith("usernetes-identity: ") && r.err().endsWith("\n")
+        && r.err().indexOf('\n') == r.err().length() - 1, "one line: " + r.err());
+    assertTrue(r.err().contains(expected), r.err());
+    assertTrue(OverlayMount.nothingMountedUnder(dir), "nothing mounted");
+    Thread.sleep(100);
+    assertEquals(List.of(), OverlayMount.daemonsMentioning(dir.toString()), "no process left");
+  }
+
+  @Test
+  void failuresPrintOneLineAndLeaveNothingBehind() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    Path file = Files.writeString(dir.resolve("file"), "x");
+    String mnt = l.mnt.toString();
+    refused(List.of(), "lowerdir " + dir + "/missing", "-o", "lowerdir=" + dir + "/missing", mnt);
+    refused(List.of(), file.toString(), "-o", l.options(), file.toString());
+    refused(List.of(), "uidmapping", "-o", l.options() + ",uidmapping=0:0", mnt);
+    refused(List.of("USERNETES_IDENTITY_UID_MAP=0:0:1,1:1:bogus"), "", "-o", l.options(), mnt);
+    refused(List.of(), "workdir", "-o", "lowerdir=" + l.lowerdir() + ",upperdir=" + l.upper, mnt);
+    refused(List.of(), "", "-o", l.options());
+  }
+}

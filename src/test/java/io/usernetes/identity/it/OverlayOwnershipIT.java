@@ -1,0 +1,90 @@
+package io.usernetes.identity.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ownership in container mode (this namespace maps all of 0-65535): the mount shows true ids,
+ * the disk holds pool ids (60000 -> 1633 with the default map) plus records.
+ */
+class OverlayOwnershipIT {
+  @TempDir Path dir;
+
+  private static String entryKey(String name) throws Exception {
+    return "user.usernetes.entry." + Sh.ok("printf %s '" + name + "' | sha256sum | cut -c1-32").strip();
+  }
+
+  private static String owner(String path) throws Exception {
+    return Sh.ok("stat -c %u:%g '" + path + "'").strip();
+  }
+
+  @Test
+  void chownStoresThePoolIdAndARecord() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    Sh.ok("echo x > " + l.lower(1).resolve("lower"));
+    try (OverlayMount m = l.mount()) {
+      Sh.ok("cd " + l.mnt + "; touch f; chown 60000:60000 f lower; mkdir d; chown 500:1500 d; chown 0:0 lower");
+      assertEquals("60000:60000", owner(l.m("f")));
+      assertEquals("500:1500", owner(l.m("d")));
+      assertEquals("0:0", owner(l.m("lower")));
+    }
+    assertEquals("1633:1633", owner(l.upper.resolve("f").toString()));
+    assertEquals("1303:1525", owner(l.upper.resolve("d").toString()));
+    assertEquals("0:0", owner(l.upper.resolve("lower").toString()));
+    assertEquals("user.usernetes.gid=\"60000\"\nuser.usernetes.uid=\"60000\"\n",
+        Sh.ok("getfattr -d -m '^user.usernetes' " + l.upper.resolve("f") + " | grep -v '^#' | sort | grep ."));
+    assertEquals("", Sh.ok("getfattr -d -m '^user.usernetes' " + l.upper.resolve("lower")), "a pinned id needs no record");
+  }
+
+  @Test
+  void newFilesTakeTheCallersIds() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    try (OverlayMount m = l.mount()) {
+      Sh.ok("chmod 0755 " + dir + "; chmod 1777 " + l.mnt + "; setpriv --reuid 60000 --regid 60001 --clear-groups sh -c 'cd "
+          + l.mnt + "; touch f; mkdir d; ln -s f s'");
+      assertEquals("60000:60001 60000:60001 60000:60001\n",
+          Sh.ok("cd " + l.mnt + "; echo $(stat -c %u:%g f d s)"));
+    }
+    String hostGid = Sh.ok("env -i " + Installed.bin("identity-map") + " host 60001 | cut -d' ' -f3").strip();
+    assertEquals("1633:" + hostGid, owner(l.upper.resolve("f").toString()));
+    assertEquals("60000:60001", Sh.ok("getfattr --only-values -n " + entryKey("s") + " " + l.upper));
+  }
+
+  @Test
+  void symlinksAndSpecialFilesKeepTheirRecordOnTheParent() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    try (OverlayMount m = l.mount()) {
+      Sh.ok("cd " + l.mnt + "; mkdir d; ln -s target d/link; mkfifo d/fifo; chown -h 60000:60000 d/link; chown 60000 d/fifo");
+      assertEquals("60000:60000 60000:0\n", Sh.ok("cd " + l.mnt + "/d; echo $(stat -c %u:%g link fifo)"));
+      Sh.ok("cd " + l.mnt + "/d; mv link link2");
+      assertEquals("60000:60000\n", Sh.ok("stat -c %u:%g " + l.m("d/link2")), "the record moves with a rename");
+    }
+    Path d = l.upper.resolve("d");
+    assertEquals("1633:1633 1633:0\n", Sh.ok("cd " + d + "; echo $(stat -c %u:%g link2 fifo)"));
+    assertEquals("60000:60000", Sh.ok("getfattr --only-values -n " + entryKey("link2") + " " + d));
+    assertEquals("60000:", Sh.ok("getfattr --only-values -n " + entryKey("fifo") + " " + d));
+    assertEquals("", Sh.ok("getfattr -d -m - " + d + " | grep " + entryKey("link") + "= || true"),
+        "no record left under the old name");
+  }
+
+  @Test
+  void forgedAndCorruptRecordsAreIgnored() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    String forge = "echo x > forged; chown 1633:1633 forged; setfattr -n user.usernetes.uid -v 0 forged\n"
+        + "setfattr -n user.usernetes.gid -v 0 forged\n"
+        + "echo x > corrupt; chown 1633:1633 corrupt; setfattr -n user.usernetes.uid -v '60000 ' corrupt\n"
+        + "setfattr -n user.usernetes.gid -v 6e4 corrupt\n"
+        + "echo x > pinned; chown 0:0 pinned; setfattr -n user.usernetes.uid -v 60000 pinned\n"
+        + "ln -s t link; chown -h 1303:1303 link; setfattr -n " + entryKey("link") + " -v 0:0 .\n";
+    Sh.ok("cd " + l.lower(1) + "; " + forge);
+    Sh.ok("cd " + l.upper + "; " + forge.replace("forged", "upforged"));
+    try (OverlayMount m = l.mount()) {
+      assertEquals("1633:1633 1633:1633 1633:1633 0:0 1303:1303\n",
+          Sh.ok("cd " + l.mnt + "; echo $(stat -c %u:%g forged upforged corrupt pinned link)"),
+          "records that do not hash to the host owner show the host owner");
+    }
+  }
+}
