@@ -67,5 +67,7 @@ final class NotifyLib {
 
   static native int close(int fd);
 
+  static native int shutdown(int fd, int how);
+
   static native int kill(int pid, int signal);
 }

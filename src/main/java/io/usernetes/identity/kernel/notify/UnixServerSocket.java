@@ -84,10 +84,14 @@ public final class UnixServerSocket implements AutoCloseable {
     return new UnixConnection(Fd.adopt(c));
   }
 
-  /** Closes the socket and removes its file. */
+  /**
+   * Closes the socket and removes its file. {@code shutdown} first: on Linux that wakes a thread
+   * blocked in {@link #accept} (a plain {@code close} would not), which then fails with EINVAL.
+   */
   @Override
   public void close() throws ErrnoException {
     NotifyLib.unlink(path);
+    NotifyLib.shutdown(fd.number(), 2 /* SHUT_RDWR */);
     fd.close();
   }
 }
