@@ -1,0 +1,45 @@
+package io.usernetes.identity.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code identity-supervisor}: true container ids for processes, through seccomp user notification. */
+@Command(name = "identity-supervisor",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    scope = picocli.CommandLine.ScopeType.INHERIT,
+    description = {
+        "Answers getuid, geteuid, getgid, getegid, getresuid, getresgid and getgroups for",
+        "container processes with their true container ids, through seccomp user notification.",
+        "The kernel ids do not change: only what the process is told.",
+        "",
+        "A process's container id is, in order: an explicit identity (UID=/GID=/GROUPS= lines",
+        "in listenerMetadata, or the annotations usernetes.io/uid, usernetes.io/gid and",
+        "usernetes.io/groups; metadata wins); else its kernel id resolved through the users and",
+        "groups its image declares (/etc/passwd, /etc/group) with the id map (a pinned id, or",
+        "the one declared id hashed there; on a collision the lowest declared id, logged); else",
+        "the kernel id itself."},
+    subcommands = {ServeCommand.class, RunCommand.class},
+    footerHeading = "%nExit status:%n",
+    footer = {
+        "  serve: 0 after a clean stop; 1 when the socket cannot be served",
+        "  run:   the command's own status (128+N when killed by signal N); 125 when the",
+        "         filter or the handoff failed; 126/127 when the command cannot be run",
+        "  2      bad arguments or configuration (one line on stderr)",
+        "",
+        "Configuration: flags > USERNETES_IDENTITY_* environment > config files",
+        "(/etc/usernetes-identity/config.toml, ~/.config/usernetes-identity/config.toml);",
+        "the same uid-map/gid-map as the mount program and identity-map."})
+public final class SupervisorCommand implements Runnable {
+  @Mixin SharedOptions shared;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+        "a command is required: serve or run");
+  }
+}
