@@ -32,14 +32,19 @@ import picocli.CommandLine.Parameters;
  * exec), which hands its listener fd over the same OCI protocol runtimes use, then becomes CMD.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    header = "Run one command whose identity calls answer the given ids.",
     description = {
-        "Run CMD so that its identity calls answer the given ids (and, for ids not given, the",
-        "ids resolved like a container's). CMD and every process it starts keep the filter;",
-        "they are served while this command runs. Stdin, stdout and stderr are CMD's; its",
-        "exit status is ours. SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 are forwarded to CMD;",
-        "SIGINT and SIGQUIT are ignored here (a terminal sends them to CMD itself).",
+        "Runs CMD under a seccomp filter served by this process: CMD and everything",
+        "it starts are told --uid/--gid/--groups (ids not given are resolved as for a",
+        "container, through the host's /etc/passwd and /etc/group).",
         "",
-        "Example: identity-supervisor run --uid 60000 --gid 60000 -- id"})
+        "Stdin, stdout and stderr are CMD's, and so is the exit status. SIGTERM,",
+        "SIGHUP, SIGUSR1 and SIGUSR2 are forwarded to CMD; SIGINT and SIGQUIT are",
+        "ignored here (a terminal sends them to CMD itself). Processes CMD leaves",
+        "behind are served only while this command runs.",
+        "",
+        "Example: identity-supervisor run --uid 60000 --gid 60000 -- id",
+        ""})
 final class RunCommand implements Callable<Integer> {
   static final String HELPER_PROPERTY = "usernetes.identity.helper";
 

@@ -21,19 +21,22 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code identity-supervisor serve}: the seccomp agent OCI runtimes hand listener fds to. */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    header = "Serve the listener fds OCI runtimes send to a unix socket (listenerPath).",
     description = {
-        "Listen on a unix socket for OCI runtimes (runc, crun; from containerd, CRI-O or",
-        "podman) that send a container's seccomp listener fd, as a seccomp profile's",
-        "\"listenerPath\" tells them to, and answer its identity calls until the container ends.",
+        "Listens on PATH for OCI runtimes (runc, crun; under containerd, CRI-O or",
+        "podman) that hand over a container's seccomp listener fd because its",
+        "profile says \"listenerPath\": PATH, and answers the container's identity calls",
+        "until it ends. The profile must send getuid, geteuid, getgid, getegid and",
+        "the getres*id, getgroups and *32 variants to SCMP_ACT_NOTIFY (see profiles/).",
         "",
-        "The socket is created mode 0600 (a stale socket at PATH is replaced). Only peers",
-        "whose SO_PEERCRED uid is allowed may hand over fds. The profile must send at least",
-        "getuid, geteuid, getgid, getegid (and the getres*id, getgroups and *32 variants) to",
-        "SCMP_ACT_NOTIFY; see profiles/ in the project.",
+        "The socket is created mode 0600; a stale socket at PATH is replaced. Only",
+        "peers whose SO_PEERCRED uid is allowed may hand over fds.",
         "",
-        "Logs: one line per container attach and detach, warnings for ambiguous ids, to the",
-        "log-file setting, else /var/log/usernetes-identity/identity-supervisor.log (root),",
-        "else $XDG_STATE_HOME or ~/.local/state/usernetes-identity/identity-supervisor.log."})
+        "Logs: one line per container attach and detach, warnings for ambiguous ids;",
+        "to the log-file setting, else /var/log/usernetes-identity/",
+        "identity-supervisor.log (root), else $XDG_STATE_HOME (or ~/.local/state)",
+        "/usernetes-identity/identity-supervisor.log.",
+        ""})
 final class ServeCommand implements Callable<Integer> {
   @ParentCommand SupervisorCommand parent;
 
@@ -41,7 +44,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "The socket to listen on: the profile's listenerPath (absolute for crun).")
   Path socket;
 
-  @Option(names = "--allow-uid", paramLabel = "UID[,UID...]", split = ",",
+  @Option(names = "--allow-uid", paramLabel = "UID", split = ",",
       description = "Peer uids allowed to hand over listener fds (default: 0 and the "
           + "supervisor's own uid). On Usernetes the runtime is uid 0 of the node's namespace.")
   List<String> allowUids;

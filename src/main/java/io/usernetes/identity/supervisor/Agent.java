@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * fd each one sends with its container-process-state, and serves it on a {@link ListenerSession}
  * thread until the container's filter has no users left.
  *
- * <p>Per connection: the peer's {@code SO_PEERCRED} uid must be allowed; the message is read to
- * EOF (at most {@link StateParser#MAX_BYTES}, 10 s at most, as the runtime is blocked meanwhile);
+ * <p>Per connection: the peer's {@code SO_PEERCRED} uid must be allowed; the message is read until
+ * it parses as a whole state or EOF (at most {@link StateParser#MAX_BYTES}, 10 s at most: runc
+ * 1.1 keeps its end open until it exits, so EOF alone would stall every {@code runc run});
  * every descriptor except {@code seccompFd} is closed at once, and all of them when the message is
  * refused. One connection at a time: runtimes send one message and close.
  */
@@ -99,7 +100,7 @@ public final class Agent implements AutoCloseable {
       return;
     }
     c.receiveTimeout(RECEIVE_TIMEOUT_MILLIS);
-    UnixConnection.Received received = c.receiveAll(StateParser.MAX_BYTES);
+    UnixConnection.Received received = c.receive(StateParser.MAX_BYTES, StateParser::isComplete);
     Optional<Fd> listenerFd = Optional.empty();
     try {
       listenerFd = pick(received, peer);

@@ -82,6 +82,26 @@ public final class StateParser {
     return new ContainerProcessState(ociVersion, fds, pid, metadata, s);
   }
 
+  /**
+   * Whether {@code json} already holds a whole, valid state: lets the agent stop reading before
+   * EOF. Cheap for partial messages, which end before their last {@code '}'}.
+   */
+  public static boolean isComplete(byte[] json) {
+    int end = json.length - 1;
+    while (end >= 0 && (json[end] == ' ' || json[end] == '\n' || json[end] == '\r' || json[end] == '\t')) {
+      end--;
+    }
+    if (end < 0 || json[end] != '}') {
+      return false;
+    }
+    try {
+      parse(json);
+      return true;
+    } catch (StateRejectedException e) {
+      return false;
+    }
+  }
+
   private static String requiredString(ObjectNode node, String field, String prefix)
       throws StateRejectedException {
     JsonNode v = node.get(field);

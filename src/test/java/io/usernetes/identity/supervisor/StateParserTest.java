@@ -105,4 +105,13 @@ class StateParserTest {
     bad[20] = (byte) 0xff;
     assertThrows(StateRejectedException.class, () -> StateParser.parse(bad));
   }
+
+  @Test
+  void aWholeMessageIsCompleteAndAPartialOneIsNot() {
+    byte[] full = (CRUN + "\n").getBytes(StandardCharsets.UTF_8);
+    assertTrue(StateParser.isComplete(full));
+    assertTrue(!StateParser.isComplete(java.util.Arrays.copyOf(full, full.length - 4)));
+    assertTrue(!StateParser.isComplete("{\"ociVersion\":\"1\",\"pid\":1,\"state\":{}}".getBytes(StandardCharsets.UTF_8)),
+        "a complete but invalid message is read to EOF and refused then");
+  }
 }

@@ -70,12 +70,21 @@ public final class UnixConnection implements AutoCloseable {
     }
   }
 
-  /**
-   * Reads until end of file, at most {@code maxBytes} bytes (the rest is drained and dropped,
-   * and {@code tooLarge} set), collecting every {@code SCM_RIGHTS} descriptor of every chunk with
-   * {@code MSG_CMSG_CLOEXEC}. The caller owns the descriptors, whatever it decides about the data.
-   */
+  /** Reads until end of file: {@link #receive} with a message that is never complete early. */
   public Received receiveAll(int maxBytes) throws ErrnoException {
+    return receive(maxBytes, data -> false);
+  }
+
+  /**
+   * Reads until {@code complete} accepts the bytes so far, or end of file; at most {@code
+   * maxBytes} bytes (the rest is drained and dropped, and {@code tooLarge} set). Collects every
+   * {@code SCM_RIGHTS} descriptor of every chunk with {@code MSG_CMSG_CLOEXEC}; the caller owns
+   * them, whatever it decides about the data.
+   *
+   * <p>{@code complete} exists because a peer may keep its end open after sending: runc 1.1
+   * dups the connection to send and closes only the dup, so EOF comes when runc exits.
+   */
+  public Received receive(int maxBytes, java.util.function.Predicate<byte[]> complete) throws ErrnoException {
     ByteArrayOutputStream data = new ByteArrayOutputStream();
     List<Fd> fds = new ArrayList<>();
     boolean tooLarge = false;
@@ -109,6 +118,9 @@ public final class UnixConnection implements AutoCloseable {
           tooLarge = true;
         } else {
           data.write(buffer.getByteArray(0, (int) r), 0, (int) r);
+          if (!tooLarge && complete.test(data.toByteArray())) {
+            break;
+          }
         }
       }
     }
