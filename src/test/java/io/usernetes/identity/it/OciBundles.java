@@ -72,4 +72,14 @@ final class OciBundles {
     json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("config.json").toFile(), config);
     return dir;
   }
+
+  /** Replaces a bundle's seccomp section with a profile file, its listenerPath pointed at {@code socket}. */
+  static void useProfile(Path bundle, Path profile, Path socket) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode config = (ObjectNode) json.readTree(bundle.resolve("config.json").toFile());
+    ObjectNode seccomp = (ObjectNode) json.readTree(profile.toFile());
+    seccomp.put("listenerPath", socket.toString());
+    ((ObjectNode) config.get("linux")).set("seccomp", seccomp);
+    json.writerWithDefaultPrettyPrinter().writeValue(bundle.resolve("config.json").toFile(), config);
+  }
 }

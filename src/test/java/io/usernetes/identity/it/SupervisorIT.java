@@ -128,6 +128,16 @@ class SupervisorIT {
   }
 
   @Test
+  void theShippedOciProfileWorksUnderRunc() throws Exception {
+    String name = id("profile");
+    Path b = bundle(name, null, "id");
+    OciBundles.useProfile(b, Installed.project().resolve("profiles/seccomp/identity-notify.json"), socket);
+    Result r = exec(runc("run", "--bundle", b.toString(), name));
+    assertEquals(0, r.status(), r.err());
+    assertEquals("uid=60000(site) gid=60000(site) groups=60000(site)", r.out().strip());
+  }
+
+  @Test
   void listenerMetadataSetsAnExplicitIdentity() throws Exception {
     String name = id("meta");
     Path b = bundle(name, "profile=it\nUID=0\nGID=65534", "id");
