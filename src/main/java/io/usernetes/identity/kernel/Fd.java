@@ -38,8 +38,19 @@ public final class Fd implements AutoCloseable {
     this.pathOnly = (openFlags & OpenFlags.O_PATH) != 0;
   }
 
-  /** The descriptor number, for calls; {@code EBADF} once closed. */
-  int number() throws ErrnoException {
+  /**
+   * Takes ownership of a descriptor number another binding package obtained (the seccomp
+   * binding in {@code kernel.notify}: listener fds arriving over {@code SCM_RIGHTS}).
+   */
+  public static Fd adopt(int number) {
+    return new Fd(number, 0);
+  }
+
+  /**
+   * The descriptor number, for calls (public for the binding's sub-packages only; code above
+   * the binding passes {@code Fd}s); {@code EBADF} once closed.
+   */
+  public int number() throws ErrnoException {
     if (closed) {
       throw new ErrnoException(ErrnoException.EBADF, "use of closed fd " + number);
     }

@@ -1,0 +1,202 @@
+package io.usernetes.identity.supervisor;
+
+import io.usernetes.identity.kernel.ErrnoException;
+import io.usernetes.identity.kernel.Entries;
+import io.usernetes.identity.kernel.Fd;
+import io.usernetes.identity.kernel.Open;
+import io.usernetes.identity.kernel.notify.PeerCredentials;
+import io.usernetes.identity.kernel.notify.SeccompListener;
+import io.usernetes.identity.kernel.notify.UnixConnection;
+import io.usernetes.identity.kernel.notify.UnixServerSocket;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The seccomp agent: accepts OCI runtimes on the {@code listenerPath} socket, takes the listener
+ * fd each one sends with its container-process-state, and serves it on a {@link ListenerSession}
+ * thread until the container's filter has no users left.
+ *
+ * <p>Per connection: the peer's {@code SO_PEERCRED} uid must be allowed; the message is read until
+ * it parses as a whole state or EOF (at most {@link StateParser#MAX_BYTES}, 10 s at most: runc
+ * 1.1 keeps its end open until it exits, so EOF alone would stall every {@code runc run});
+ * every descriptor except {@code seccompFd} is closed at once, and all of them when the message is
+ * refused. One connection at a time: runtimes send one message and close.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+  private static final int RECEIVE_TIMEOUT_MILLIS = 10_000;
+  private static final byte[] OK = "ok\n".getBytes(StandardCharsets.US_ASCII);
+
+  private final AgentSettings settings;
+  private final UnixServerSocket server;
+  private final String ownUserNamespace;
+  private final AtomicInteger sessions = new AtomicInteger();
+  private final AtomicInteger attached = new AtomicInteger();
+  private volatile boolean closed;
+
+  private Agent(AgentSettings settings, UnixServerSocket server, String ownUserNamespace) {
+    this.settings = settings;
+    this.server = server;
+    this.ownUserNamespace = ownUserNamespace;
+  }
+
+  /**
+   * Binds the socket (mode 0600). A stale socket file at the path is replaced; anything else there
+   * is an error, as is a missing directory.
+   */
+  public static Agent bind(AgentSettings settings) throws IOException {
+    java.nio.file.Path path = settings.socket().toAbsolutePath();
+    if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!a.isOther()) {
+        throw new IOException(path + " exists and is not a socket");
+      }
+      Files.delete(path);
+    }
+    String namespace;
+    try (Fd self = Open.directory("/proc/self".getBytes(StandardCharsets.US_ASCII))) {
+      namespace = new String(Entries.readlinkat(self, "ns/user".getBytes(StandardCharsets.US_ASCII)),
+          StandardCharsets.US_ASCII);
+    }
+    return new Agent(settings, UnixServerSocket.listen(path.toString(), 0600), namespace);
+  }
+
+  /** Accepts connections until {@link #close}. */
+  public void serve() {
+    while (!closed) {
+      UnixConnection connection;
+      try {
+        connection = server.accept();
+      } catch (ErrnoException e) {
+        if (closed) {
+          return;
+        }
+        LOG.error("accept on {}: {}", settings.socket(), e.getMessage());
+        sleepBriefly(); // EMFILE and friends: do not spin
+        continue;
+      }
+      try (UnixConnection c = connection) {
+        take(c);
+      } catch (ErrnoException e) {
+        LOG.warn("connection on {}: {}", settings.socket(), e.getMessage());
+      } catch (RuntimeException e) {
+        LOG.error("connection on {} failed", settings.socket(), e);
+      }
+    }
+  }
+
+  private void take(UnixConnection c) throws ErrnoException {
+    PeerCredentials peer = c.peer();
+    if (!settings.allowedUids().contains(peer.uid())) {
+      LOG.warn("refused a connection from pid {} uid {}: not in --allow-uid {}", peer.pid(), peer.uid(),
+          settings.allowedUids());
+      return;
+    }
+    c.receiveTimeout(RECEIVE_TIMEOUT_MILLIS);
+    UnixConnection.Received received = c.receive(StateParser.MAX_BYTES, StateParser::isComplete);
+    Optional<Fd> listenerFd = Optional.empty();
+    try {
+      listenerFd = pick(received, peer);
+    } finally {
+      Fd keep = listenerFd.orElse(null);
+      for (Fd f : received.fds()) {
+        if (f != keep) {
+          try {
+            f.close();
+          } catch (ErrnoException ignored) {
+            // a descriptor we never used
+          }
+        }
+      }
+    }
+    if (listenerFd.isPresent() && settings.acknowledge()) {
+      c.sendQuietly(OK);
+    }
+  }
+
+  /** The listener fd, with its session started; empty when the message is refused. */
+  private Optional<Fd> pick(UnixConnection.Received received, PeerCredentials peer) throws ErrnoException {
+    if (received.data().length == 0 && received.fds().isEmpty() && !received.tooLarge()) {
+      LOG.info("pid {} connected and sent nothing (a runtime that failed to start a container)", peer.pid());
+      return Optional.empty();
+    }
+    ContainerProcessState state;
+    try {
+      if (received.tooLarge()) {
+        throw new StateRejectedException("state message larger than " + StateParser.MAX_BYTES + " bytes");
+      }
+      if (received.fdsTruncated()) {
+        throw new StateRejectedException("more descriptors than fit the control buffer");
+      }
+      state = StateParser.parse(received.data());
+      Optional<Integer> index = state.seccompFdIndex();
+      if (index.isEmpty()) {
+        throw new StateRejectedException("no seccompFd in \"fds\"");
+      }
+      if (index.get() >= received.fds().size()) {
+        throw new StateRejectedException("\"fds\" names seccompFd at " + index.get() + " but "
+            + received.fds().size() + " descriptors arrived");
+      }
+    } catch (StateRejectedException e) {
+      LOG.warn("refused a state message from pid {} uid {}: {}", peer.pid(), peer.uid(), e.getMessage());
+      return Optional.empty();
+    }
+    Fd fd = received.fds().get(state.seccompFdIndex().get());
+    SeccompListener listener = SeccompListener.adopt(fd);
+    boolean sync = listener.setSyncWakeUp();
+    String container = StateParser.printable(state.state().id());
+    ExplicitIdentity explicit = ExplicitIdentity.of(state.state().annotations(), state.metadata());
+    explicit.warnings().forEach(w -> LOG.warn("container {}: {}", container, w));
+    ContainerIdentity identity = new ContainerIdentity(container, explicit);
+    NotificationHandler handler = new NotificationHandler(container, identity, settings.uidMap(),
+        settings.gidMap(), ownUserNamespace, listener::isValid);
+    sessions.incrementAndGet();
+    attached.incrementAndGet();
+    LOG.info("attach container={} status={} pid={} runtime-pid={} runtime-uid={} identity=\"{}\" "
+            + "sync-wake-up={} listener={}", container, StateParser.printable(state.state().status()),
+        state.pid(), peer.pid(), peer.uid(), explicit.isEmpty() ? "declared by the image" : "explicit " + explicit,
+        sync, fd);
+    Thread t = new Thread(new ListenerSession(container, listener, handler, sessions::decrementAndGet),
+        "listener-" + container);
+    t.setDaemon(true);
+    t.start();
+    return Optional.of(fd);
+  }
+
+  /** Listeners being served now. */
+  public int activeSessions() {
+    return sessions.get();
+  }
+
+  /** Listeners taken since start. */
+  public int attachedTotal() {
+    return attached.get();
+  }
+
+  private static void sleepBriefly() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops accepting and removes the socket; sessions go on until their containers end. */
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      server.close();
+    } catch (ErrnoException e) {
+      LOG.warn("closing {}: {}", settings.socket(), e.getMessage());
+    }
+  }
+
+}

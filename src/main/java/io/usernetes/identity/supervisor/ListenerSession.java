@@ -1,0 +1,96 @@
+package io.usernetes.identity.supervisor;
+
+import io.usernetes.identity.kernel.ErrnoException;
+import io.usernetes.identity.kernel.notify.Notification;
+import io.usernetes.identity.kernel.notify.Response;
+import io.usernetes.identity.kernel.notify.SeccompListener;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one listener fd on its own platform thread until its filter has no users left, then
+ * closes it: poll, RECV, answer, SEND.
+ *
+ * <p>RECV is called only after poll reported the fd readable (before 6.11 a RECV on a filter
+ * whose tasks are gone blocks forever). ENOENT from RECV is either a withdrawn notification or,
+ * since 6.11, the end: a zero-timeout poll that shows POLLHUP tells which. A blocking native call
+ * must not run on a virtual thread (it would pin the carrier), hence a platform thread each.
+ */
+final class ListenerSession implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(ListenerSession.class);
+
+  private final String container;
+  private final SeccompListener listener;
+  private final NotificationHandler handler;
+  private final Runnable onEnd;
+  private long answered;
+  private long continued;
+  private long gone;
+
+  ListenerSession(String container, SeccompListener listener, NotificationHandler handler, Runnable onEnd) {
+    this.container = container;
+    this.listener = listener;
+    this.handler = handler;
+    this.onEnd = onEnd;
+  }
+
+  @Override
+  public void run() {
+    long started = System.nanoTime();
+    String end = "its filter has no users left";
+    try {
+      serve();
+    } catch (ErrnoException | RuntimeException e) {
+      end = "error: " + e.getMessage();
+      LOG.error("container {}: listener {} failed", container, listener.fd(), e);
+    } finally {
+      try {
+        listener.close();
+      } catch (ErrnoException e) {
+        LOG.warn("container {}: closing {}: {}", container, listener.fd(), e.getMessage());
+      }
+      LOG.info("detach container={} reason=\"{}\" answered={} continued={} gone={} seconds={}",
+          container, end, answered, continued, gone,
+          String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - started) / 1e9));
+      onEnd.run();
+    }
+  }
+
+  private void serve() throws ErrnoException {
+    while (true) {
+      SeccompListener.Readiness r = listener.poll(-1);
+      if (r == SeccompListener.Readiness.HUNG_UP) {
+        return;
+      }
+      if (r != SeccompListener.Readiness.READY) {
+        continue;
+      }
+      Optional<Notification> received = listener.receive();
+      if (received.isEmpty()) {
+        if (listener.poll(0) == SeccompListener.Readiness.HUNG_UP) {
+          return;
+        }
+        continue;
+      }
+      Notification n = received.get();
+      Optional<Response> response;
+      try {
+        response = handler.handle(n);
+      } catch (ErrnoException | RuntimeException e) {
+        LOG.error("container {}: {}: answering failed, CONTINUE", container, n, e);
+        response = Optional.of(Response.continueCall(n.id()));
+      }
+      if (response.isEmpty()) {
+        gone++;
+      } else if (!listener.send(response.get())) {
+        gone++;
+        LOG.debug("container {}: {}: the caller went away before the answer", container, n);
+      } else if (response.get().isContinue()) {
+        continued++;
+      } else {
+        answered++;
+      }
+    }
+  }
+}

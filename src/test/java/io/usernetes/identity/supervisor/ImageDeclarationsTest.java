@@ -1,0 +1,78 @@
+package io.usernetes.identity.supervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.usernetes.identity.declared.Resolution;
+import io.usernetes.identity.idmap.IdMap;
+import io.usernetes.identity.kernel.Fd;
+import io.usernetes.identity.kernel.Open;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reading an untrusted root: no symlink followed, no FIFO opened for a blocking read, no huge file. */
+class ImageDeclarationsTest {
+  @TempDir Path root;
+
+  private ImageDeclarations read() throws Exception {
+    try (Fd fd = Open.directory(root.toString().getBytes(StandardCharsets.UTF_8))) {
+      return ImageDeclarations.read(fd, IdMap.defaultMap(), IdMap.defaultMap());
+    }
+  }
+
+  @Test
+  void declaredUsersAndGroupsResolve() throws Exception {
+    Files.createDirectories(root.resolve("etc"));
+    Files.writeString(root.resolve("etc/passwd"), "site:x:60000:60000::/:/bin/sh\n");
+    Files.writeString(root.resolve("etc/group"), "site:x:60000:\n");
+    ImageDeclarations d = read();
+    assertEquals(1, d.userCount());
+    Resolution r = d.users().resolve(1633);
+    assertEquals(60000, r.container());
+    assertEquals(60000, d.groups().resolve(1633).container());
+    assertTrue(d.warnings().isEmpty(), d.warnings().toString());
+  }
+
+  @Test
+  void symlinksAreNotFollowedEvenInsideTheRoot() throws Exception {
+    Files.createDirectories(root.resolve("real"));
+    Files.writeString(root.resolve("real/passwd"), "site:x:60000:60000::/:/bin/sh\n");
+    Files.createSymbolicLink(root.resolve("etc"), Path.of("real"));
+    ImageDeclarations d = read();
+    assertEquals(0, d.userCount());
+    assertTrue(d.warnings().stream().anyMatch(w -> w.contains("etc/passwd")), d.warnings().toString());
+  }
+
+  @Test
+  void anEscapingSymlinkIsRefused() throws Exception {
+    Files.createDirectories(root.resolve("etc"));
+    Files.createSymbolicLink(root.resolve("etc/passwd"), Path.of("/etc/passwd"));
+    ImageDeclarations d = read();
+    assertEquals(0, d.userCount(), "the host's /etc/passwd must not be read");
+    assertTrue(d.warnings().get(0).contains("symlink"), d.warnings().toString());
+  }
+
+  @Test
+  void aFifoDoesNotHangTheReader() throws Exception {
+    Files.createDirectories(root.resolve("etc"));
+    Process p = new ProcessBuilder("mkfifo", root.resolve("etc/passwd").toString()).start();
+    assertEquals(0, p.waitFor());
+    ImageDeclarations d = read();
+    assertEquals(0, d.userCount());
+    assertTrue(d.warnings().get(0).contains("not a regular file"), d.warnings().toString());
+  }
+
+  @Test
+  void aHugeFileIsIgnored() throws Exception {
+    Files.createDirectories(root.resolve("etc"));
+    try (var ch = java.nio.channels.FileChannel.open(root.resolve("etc/passwd"),
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {'\n'}), ImageDeclarations.MAX_SIZE + 10L);
+    }
+    ImageDeclarations d = read();
+    assertTrue(d.warnings().get(0).contains("larger"), d.warnings().toString());
+  }
+}
