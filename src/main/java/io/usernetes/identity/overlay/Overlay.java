@@ -85,7 +85,10 @@ public final class Overlay implements AutoCloseable {
     try {
       Node n = stack.lookup(path);
       try (Fd dir = stack.layer(n.layer()).dir(MergedPath.parent(path))) {
-        return attributes(stack.layer(n.layer()), dir, MergedPath.name(path));
+        Attr a = attributes(stack.layer(n.layer()), dir, MergedPath.name(path));
+        // a directory merged from several layers has no true link count: report 1, "unknown",
+        // as the kernel overlay does, so tools never skip subdirectories by counting links
+        return n.isDirectory() && n.dirLayers().length > 1 ? a.withNlink(1) : a;
       }
     } finally {
       l.unlock();

@@ -38,11 +38,6 @@ public final class Commands {
     return r.out();
   }
 
-  /** The lines of /proc/mounts that mention {@code text}. */
-  public static long mountsMentioning(String text) throws IOException {
-    return Files.readAllLines(Path.of("/proc/mounts")).stream().filter(l -> l.contains(text)).count();
-  }
-
   /** How many mount program daemons have {@code text} on their command line. */
   public static long mountDaemons(String text) throws IOException, InterruptedException {
     Installed.Result r = run(List.of("pgrep", "-fc", "io.usernetes.identity.cli.MountMain.*" + text));

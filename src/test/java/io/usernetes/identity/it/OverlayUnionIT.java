@@ -28,6 +28,10 @@ class OverlayUnionIT {
       assertEquals("f 1\n", Sh.ok("stat -c %F " + l.m("n") + " | cut -c1; cat " + l.m("n")).replace("r\n", "f "),
           "a file above hides a directory below");
       assertEquals("3\n2\n1\n", Sh.ok("cd " + l.m("d") + "; cat x y z"));
+      // a merged directory's link count is unknown (1), as on the kernel overlay;
+      // a directory of one layer keeps its own
+      Sh.ok("mkdir " + l.m("one"));
+      assertEquals("1 2\n", Sh.ok("stat -c %h " + l.m("d") + " " + l.m("one") + " | xargs"));
     }
   }
 
