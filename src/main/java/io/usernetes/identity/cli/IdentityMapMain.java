@@ -14,10 +14,7 @@ public final class IdentityMapMain {
 
   /** Runs with the given output streams (for tests and embedding); returns the exit status. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = commandLine();
-    cli.setOut(out);
-    cli.setErr(err);
-    return cli.execute(args);
+    return ProgramCommandLine.run(commandLine(), out, err, args);
   }
 
   private static CommandLine commandLine() {

@@ -36,6 +36,13 @@ public final class ProgramCommandLine {
     return cli;
   }
 
+  /** Runs with the given output streams (for tests and embedding); returns the exit status. */
+  public static int run(CommandLine cli, PrintWriter out, PrintWriter err, String... args) {
+    cli.setOut(out);
+    cli.setErr(err);
+    return cli.execute(args);
+  }
+
   private static boolean isExpected(Exception e) {
     return e instanceof UsageError || e instanceof ConfigException
         || e instanceof InvalidIdMapException || e instanceof IOException

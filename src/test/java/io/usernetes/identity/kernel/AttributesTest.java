@@ -3,7 +3,6 @@ package io.usernetes.identity.kernel;
 import static io.usernetes.identity.kernel.OpenFlags.O_PATH;
 import static io.usernetes.identity.kernel.OpenFlags.O_RDONLY;
 import static io.usernetes.identity.kernel.OpenFlags.O_WRONLY;
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,29 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class AttributesTest {
-  @TempDir Path tmp;
-  Fd dir;
-
-  @BeforeEach
-  void open() throws Exception {
-    dir = Open.directory(b(tmp.toString()));
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    dir.close();
-  }
-
-  static byte[] b(String s) {
-    return s.getBytes(UTF_8);
-  }
-
+class AttributesTest extends TempDirTest {
   static int uid(Path p) throws Exception {
     return (Integer) Files.getAttribute(p, "unix:uid", NOFOLLOW_LINKS);
   }

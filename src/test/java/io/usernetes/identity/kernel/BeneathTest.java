@@ -5,23 +5,20 @@ import static io.usernetes.identity.kernel.OpenFlags.O_EXCL;
 import static io.usernetes.identity.kernel.OpenFlags.O_PATH;
 import static io.usernetes.identity.kernel.OpenFlags.O_RDONLY;
 import static io.usernetes.identity.kernel.OpenFlags.O_WRONLY;
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code Open.beneath}: openat2 and the component walk must give the same answers. */
-class BeneathTest {
+class BeneathTest extends TempDirTest {
   interface Opener {
     Fd open(Fd dir, byte[] path, int flags, int mode) throws ErrnoException;
   }
@@ -32,9 +29,6 @@ class BeneathTest {
         Arguments.of("walk", (Opener) Open::beneathByWalking));
   }
 
-  @TempDir Path tmp;
-  Fd dir;
-
   @BeforeEach
   void setUp() throws Exception {
     Files.createDirectories(tmp.resolve("a/b"));
@@ -42,16 +36,6 @@ class BeneathTest {
     Files.createSymbolicLink(tmp.resolve("link"), Path.of("a"));
     Files.createSymbolicLink(tmp.resolve("a/b/clink"), Path.of("c"));
     Files.createSymbolicLink(tmp.resolve("a/up"), Path.of(".."));
-    dir = Open.directory(b(tmp.toString()));
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    dir.close();
-  }
-
-  static byte[] b(String s) {
-    return s.getBytes(UTF_8);
   }
 
   static Path target(Fd fd) throws Exception {

@@ -24,29 +24,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class EntriesTest {
-  @TempDir Path tmp;
-  Fd dir;
-
-  @BeforeEach
-  void open() throws Exception {
-    dir = Open.directory(b(tmp.toString()));
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    dir.close();
-  }
-
-  static byte[] b(String s) {
-    return s.getBytes(UTF_8);
-  }
-
+class EntriesTest extends TempDirTest {
   static Set<ByteBuffer> names(List<DirEntry> entries) {
     Set<ByteBuffer> names = new HashSet<>();
     for (DirEntry e : entries) {

@@ -4,7 +4,6 @@ import static io.usernetes.identity.kernel.OpenFlags.O_CREAT;
 import static io.usernetes.identity.kernel.OpenFlags.O_PATH;
 import static io.usernetes.identity.kernel.OpenFlags.O_RDONLY;
 import static io.usernetes.identity.kernel.OpenFlags.O_RDWR;
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,31 +20,11 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class FileDataTest {
-  @TempDir Path tmp;
-  Fd dir;
-
-  @BeforeEach
-  void open() throws Exception {
-    dir = Open.directory(b(tmp.toString()));
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    dir.close();
-  }
-
-  static byte[] b(String s) {
-    return s.getBytes(UTF_8);
-  }
-
+class FileDataTest extends TempDirTest {
   static byte[] random(int size, long seed) {
     byte[] data = new byte[size];
     new Random(seed).nextBytes(data);

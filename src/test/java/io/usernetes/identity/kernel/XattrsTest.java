@@ -14,32 +14,17 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
-class XattrsTest {
-  @TempDir Path tmp;
-  Fd dir;
-
+class XattrsTest extends TempDirTest {
   @BeforeEach
-  void open() throws Exception {
-    dir = Open.directory(b(tmp.toString()));
+  void files() throws Exception {
     Files.writeString(tmp.resolve("f"), "content");
     Files.createSymbolicLink(tmp.resolve("l"), Path.of("f"));
     Entries.mkfifoat(dir, b("p"), 0600);
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    dir.close();
-  }
-
-  static byte[] b(String s) {
-    return s.getBytes(UTF_8);
   }
 
   static Set<ByteBuffer> set(List<byte[]> names) {
