@@ -3,7 +3,6 @@ package io.usernetes.identity.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 class IdentityMapLauncherIT {
   @TempDir Path dir;
 
-  private static Installed.Result identityMap(List<String> env, String... args)
-      throws IOException, InterruptedException {
+  private static Sh.Result identityMap(List<String> env, String... args)
+      throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of(Installed.bin("identity-map").toString()));
     command.addAll(List.of(args));
     return Installed.run(command, env);
@@ -23,7 +22,7 @@ class IdentityMapLauncherIT {
 
   @Test
   void mapsAnIdWithAnEmptyEnvironmentFromAnyDirectory() throws Exception {
-    Installed.Result r = identityMap(List.of(), "host", "60000");
+    Sh.Result r = identityMap(List.of(), "host", "60000");
     assertEquals(0, r.status(), r.err());
     assertEquals("60000 -> 1633 hashed into pool 1-1999\n", r.out());
     assertEquals("", r.err());
@@ -33,14 +32,14 @@ class IdentityMapLauncherIT {
   void reportsCollisionsInAPasswdFile() throws Exception {
     Path passwd = Files.writeString(dir.resolve("passwd"),
         "root:x:0:0::/:/bin/sh\nsite:x:60000:60000::/:/bin/sh\nother:x:1428:1428::/:/bin/sh\n");
-    Installed.Result r = identityMap(List.of(), "collisions", "--passwd", passwd.toString());
+    Sh.Result r = identityMap(List.of(), "collisions", "--passwd", passwd.toString());
     assertEquals(1, r.status(), r.err());
     assertTrue(r.out().contains("host 1633: 1428 (other), 60000 (site)"), r.out());
   }
 
   @Test
   void badInputIsAOneLineErrorWithANonZeroExit() throws Exception {
-    Installed.Result r = identityMap(List.of(), "host", "notanumber");
+    Sh.Result r = identityMap(List.of(), "host", "notanumber");
     assertEquals(2, r.status());
     assertEquals("identity-map: container id \"notanumber\" is not an id (a decimal number from 0 to "
         + "4294967294)\n", r.err());
@@ -49,20 +48,20 @@ class IdentityMapLauncherIT {
   @Test
   void theEnvironmentOverridesAConfigFile() throws Exception {
     Path config = Files.writeString(dir.resolve("config.toml"), "uid-map = \"0:0:1,1:1:500\"\n");
-    Installed.Result fromFile = identityMap(List.of("USERNETES_IDENTITY_CONFIG=" + config), "host", "60000");
+    Sh.Result fromFile = identityMap(List.of("USERNETES_IDENTITY_CONFIG=" + config), "host", "60000");
     long expected = 1 + io.usernetes.identity.idmap.Fnv1a.hashDecimal(60000) % 500;
     assertEquals("60000 -> " + expected + " hashed into pool 1-500\n", fromFile.out(), fromFile.err());
-    Installed.Result fromEnv = identityMap(List.of("USERNETES_IDENTITY_CONFIG=" + config,
+    Sh.Result fromEnv = identityMap(List.of("USERNETES_IDENTITY_CONFIG=" + config,
         "USERNETES_IDENTITY_UID_MAP=0:0:1,1:1:1999"), "host", "60000");
     assertEquals("60000 -> 1633 hashed into pool 1-1999\n", fromEnv.out(), fromEnv.err());
   }
 
   @Test
   void versionAndHelpWork() throws Exception {
-    Installed.Result version = identityMap(List.of(), "--version");
+    Sh.Result version = identityMap(List.of(), "--version");
     assertEquals(0, version.status());
     assertTrue(version.out().startsWith("usernetes-identity 0."), version.out());
-    Installed.Result help = identityMap(List.of(), "--help");
+    Sh.Result help = identityMap(List.of(), "--help");
     assertTrue(help.out().contains("collisions") && help.out().contains("Exit status:"), help.out());
   }
 }

@@ -28,7 +28,7 @@ class PodmanIT {
         dir.resolve("run").toString(), "--storage-driver", "overlay", "--storage-opt",
         "overlay.mount_program=" + Installed.bin("usernetes-identity"), "--cgroup-manager", "cgroupfs");
     Path root = BusyboxImage.create(dir.resolve("rootfs"));
-    Commands.ok(List.of("tar", "-C", root.toString(), "-cf", dir.resolve("image.tar").toString(), "."));
+    Sh.ok(List.of("tar", "-C", root.toString(), "-cf", dir.resolve("image.tar").toString(), "."));
     podman("import", dir.resolve("image.tar").toString(), "localhost/usernetes-it");
   }
 
@@ -38,16 +38,16 @@ class PodmanIT {
       podman("rm", "-af");
       podman("system", "reset", "-f");
     }
-    Commands.run(List.of("rm", "-rf", dir.toString()));
+    Sh.exec(List.of("rm", "-rf", dir.toString()));
   }
 
-  private static String podman(String... args) throws IOException, InterruptedException {
+  private static String podman(String... args) throws Exception {
     List<String> command = new ArrayList<>(podman);
     command.addAll(List.of(args));
-    return Commands.ok(command);
+    return Sh.ok(command);
   }
 
-  private static String run(String... args) throws IOException, InterruptedException {
+  private static String run(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("run"));
     command.addAll(RUN_FLAGS);
     command.addAll(List.of(args));
@@ -80,8 +80,8 @@ class PodmanIT {
     assertEquals("60000:60000\n", run("--name", "chowner", "localhost/usernetes-it", "sh", "-c", script));
 
     Path upper = Path.of(podman("inspect", "chowner", "--format", "{{.GraphDriver.Data.UpperDir}}").strip());
-    assertEquals("1633:1633\n", Commands.ok(List.of("stat", "-c", "%u:%g", upper.resolve("f").toString())));
-    assertEquals("60000\n", Commands.ok(List.of("getfattr", "--only-values", "-n", "user.usernetes.uid",
+    assertEquals("1633:1633\n", Sh.ok(List.of("stat", "-c", "%u:%g", upper.resolve("f").toString())));
+    assertEquals("60000\n", Sh.ok(List.of("getfattr", "--only-values", "-n", "user.usernetes.uid",
         upper.resolve("f").toString())) + "\n");
 
     podman("commit", "-q", "chowner", "localhost/usernetes-it-committed");
@@ -111,9 +111,9 @@ class PodmanIT {
     assertNoOverlayMountsLeft();
     // podman does not wait for the daemon to exit after unmounting; give it a moment
     long deadline = System.currentTimeMillis() + 5000;
-    while (Commands.mountDaemons(dir.toString()) > 0 && System.currentTimeMillis() < deadline) {
+    while (!OverlayMount.daemonsMentioning(dir.toString()).isEmpty() && System.currentTimeMillis() < deadline) {
       Thread.sleep(50);
     }
-    assertEquals(0, Commands.mountDaemons(dir.toString()));
+    assertEquals(List.of(), OverlayMount.daemonsMentioning(dir.toString()));
   }
 }

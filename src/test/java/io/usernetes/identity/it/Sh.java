@@ -34,6 +34,13 @@ final class Sh {
     }
   }
 
+  /** Runs a command that must succeed; returns its stdout. */
+  static String ok(List<String> command) throws Exception {
+    Result r = exec(command);
+    assertEquals(0, r.status(), String.join(" ", command) + " failed: " + r.err());
+    return r.out();
+  }
+
   /** Runs a bash script (prefixed by {@code enter}, e.g. nsenter) with {@code set -e}. */
   static Result bash(List<String> enter, String script) throws Exception {
     List<String> argv = new ArrayList<>(enter);
