@@ -26,10 +26,12 @@ public final class CopyUp {
 
   private final LayerStack stack;
   private final WorkDir work;
+  private final TrueOwnerStore owners;
 
-  public CopyUp(LayerStack stack, WorkDir work) {
+  public CopyUp(LayerStack stack, WorkDir work, TrueOwnerStore owners) {
     this.stack = stack;
     this.work = work;
+    this.owners = owners;
   }
 
   /** The node after making sure it exists in the upper layer; {@code EROFS} without one. */
@@ -92,6 +94,7 @@ public final class CopyUp {
     long uid = st.uid();
     long gid = st.gid();
     int mode = st.permissions();
+    TrueOwnerStore.Stored overridden = null;
     if (st.type() == Stat.S_IFREG || st.type() == Stat.S_IFDIR) {
       try (Fd src = Open.openat(from, name, OBJECT, 0); Fd dst = Open.openat(work.fd(), tmp, OBJECT, 0)) {
         for (byte[] xattr : Xattrs.list(src)) {
@@ -101,8 +104,9 @@ public final class CopyUp {
           if (override && Arrays.equals(xattr, OVERRIDE)) {
             OverrideStat o = OverrideStat.parse(Xattrs.get(src, xattr), st.mode()).orElse(null);
             if (o != null) {
-              uid = o.uid();
-              gid = o.gid();
+              overridden = owners.store(o.uid(), o.gid());
+              uid = overridden.uid();
+              gid = overridden.gid();
               mode = o.mode() & 07777;
             }
             continue;
@@ -124,6 +128,9 @@ public final class CopyUp {
       RecordStore.copyEntry(from, name, to, name);
     }
     Attributes.fchownat(work.fd(), tmp, uid, gid);
+    if (overridden != null) {
+      RecordStore.write(work.fd(), tmp, st.type(), overridden.uidRecord(), overridden.gidRecord());
+    }
     if (st.type() != Stat.S_IFLNK) {
       Attributes.fchmodat(work.fd(), tmp, mode);
     }

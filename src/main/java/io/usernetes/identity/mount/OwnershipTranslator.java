@@ -105,11 +105,19 @@ public final class OwnershipTranslator {
       throw new IdNotMappableException(requested);
     }
     if (mode == ReportMode.CONTAINER) {
-      long owner = local.toLocal(map.toHost(stored));
-      return new Decision(owner, stored == owner ? RecordValue.absent() : RecordValue.of(stored));
+      return storeTrue(stored);
     }
     Resolution r = declared.get().resolve(local.toHost(stored));
     boolean record = r.source().isCertain() && r.container() != stored;
     return new Decision(stored, record ? RecordValue.of(r.container()) : RecordValue.absent());
+  }
+
+  /**
+   * What to store for a file whose true owner is known to be {@code containerId} (in either mode):
+   * the pool id, and a record wherever that id alone would not tell the true one.
+   */
+  public Decision storeTrue(long containerId) {
+    long owner = local.toLocal(map.toHost(containerId));
+    return new Decision(owner, containerId == owner ? RecordValue.absent() : RecordValue.of(containerId));
   }
 }

@@ -21,6 +21,7 @@ import io.usernetes.identity.layers.OverlayNames;
 import io.usernetes.identity.layers.OverrideStat;
 import io.usernetes.identity.layers.RecordStore;
 import io.usernetes.identity.layers.Tree;
+import io.usernetes.identity.layers.TrueOwnerStore;
 import io.usernetes.identity.layers.Whiteouts;
 import io.usernetes.identity.layers.WorkDir;
 import io.usernetes.identity.mount.OwnershipTranslator;
@@ -56,11 +57,18 @@ public final class Overlay implements AutoCloseable {
       boolean staticNlink, boolean fsync) {
     this.stack = stack;
     this.work = work;
-    this.copyUp = work == null ? null : new CopyUp(stack, work);
+    this.copyUp = work == null ? null : new CopyUp(stack, work, this::storeTrueOwner);
     this.whiteouts = whiteouts;
     this.ownership = ownership;
     this.staticNlink = staticNlink;
     this.fsync = fsync;
+  }
+
+  /** The local owner and records for a true owner (the override_stat of a lower file). */
+  private TrueOwnerStore.Stored storeTrueOwner(long uid, long gid) {
+    OwnershipTranslator.Decision du = ownership.uids().storeTrue(uid);
+    OwnershipTranslator.Decision dg = ownership.gids().storeTrue(gid);
+    return new TrueOwnerStore.Stored(du.localOwner(), dg.localOwner(), du.record(), dg.record());
   }
 
   private Lock reading() {
