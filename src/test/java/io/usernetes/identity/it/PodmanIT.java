@@ -104,6 +104,20 @@ class PodmanIT {
   }
 
   @Test
+  void withTheSupervisorAProcessStartedAsThePoolIdIsToldItsTrueIds() throws Exception {
+    try (RunningSupervisor supervisor = RunningSupervisor.start(dir)) {
+      Path profile = supervisor.profile(Installed.project().resolve("profiles/seccomp/identity-notify-moby.json"),
+          dir.resolve("profile.json"));
+      String seccomp = "seccomp=" + profile;
+      assertEquals("uid=60000(site) gid=60000(site) groups=60000(site)\n", run("--rm", "--security-opt", seccomp,
+          "--user", "1633:1633", "localhost/usernetes-it", "id"));
+      // an administrator's explicit identity, as a podman annotation
+      assertEquals("uid=1428 gid=60000(site) groups=60000(site)\n", run("--rm", "--security-opt", seccomp,
+          "--user", "1633:1633", "--annotation", "usernetes.io/uid=1428", "localhost/usernetes-it", "id"));
+    }
+  }
+
+  @Test
   void removedContainersLeaveNoMountsOrDaemons() throws Exception {
     for (int i = 0; i < 3; i++) {
       assertEquals("ok\n", run("--rm", "localhost/usernetes-it", "echo", "ok"));
