@@ -304,9 +304,7 @@ public final class Overlay implements AutoCloseable {
     byte[] name = MergedPath.name(path);
     boolean whiteout;
     try {
-      Stat existing = Attributes.statxOrNull(upperDir, name);
-      whiteout = existing != null && Whiteouts.isWhiteoutDevice(existing)
-          || Whiteouts.hasWhiteoutFile(upperDir, name);
+      whiteout = hasWhiteout(upperDir, name);
     } catch (ErrnoException e) {
       upperDir.close();
       throw e;
@@ -414,6 +412,11 @@ public final class Overlay implements AutoCloseable {
     }
   }
 
+  private static boolean hasWhiteout(Fd dir, byte[] name) throws ErrnoException {
+    Stat st = Attributes.statxOrNull(dir, name);
+    return st != null && Whiteouts.isWhiteoutDevice(st) || Whiteouts.hasWhiteoutFile(dir, name);
+  }
+
   /** Swaps a file for a whiteout in one step (RENAME_WHITEOUT) where the kernel allows it. */
   private boolean renameToWhiteout(Fd dir, byte[] name) throws ErrnoException {
     if (!whiteouts.usesDevices()) {
@@ -446,20 +449,16 @@ public final class Overlay implements AutoCloseable {
       Node target = stack.lookupOrNull(to);
       Layer upper = stack.upper();
       if (source.isDirectory()) {
-        // only directories that live in the upper layer alone can move (redirect_dir=off)
-        if (!source.onlyIn(upper.index())) {
-          throw new ErrnoException(ErrnoException.EXDEV, "rename", from);
+        // what any file system would refuse comes first, so callers see the usual errno
+        if (target != null && !target.isDirectory()) {
+          throw new ErrnoException(ErrnoException.ENOTDIR, "rename", to);
         }
-        if (target != null) {
-          if (!target.isDirectory()) {
-            throw new ErrnoException(ErrnoException.ENOTDIR, "rename", to);
-          }
-          if (!stack.isEmpty(target)) {
-            throw new ErrnoException(ErrnoException.ENOTEMPTY, "rename", to);
-          }
-          if (!target.onlyIn(upper.index())) {
-            throw new ErrnoException(ErrnoException.EXDEV, "rename", to);
-          }
+        if (target != null && !stack.isEmpty(target)) {
+          throw new ErrnoException(ErrnoException.ENOTEMPTY, "rename", to);
+        }
+        // only directories that live in the upper layer alone can move (redirect_dir=off)
+        if (!source.onlyIn(upper.index()) || target != null && !target.onlyIn(upper.index())) {
+          throw new ErrnoException(ErrnoException.EXDEV, "rename", from, to);
         }
       } else if (target != null && target.isDirectory()) {
         throw new ErrnoException(ErrnoException.EISDIR, "rename", to);
@@ -478,6 +477,14 @@ public final class Overlay implements AutoCloseable {
         }
         if (source.type() != Stat.S_IFREG && source.type() != Stat.S_IFDIR) {
           RecordStore.moveEntry(fromDir, fromName, toDir, toName);
+        }
+        if (source.isDirectory() && target == null && hasWhiteout(toDir, toName)) {
+          // a directory cannot be renamed over the 0/0 device (ENOTDIR), and whatever the
+          // whiteout hid below must stay hidden under the directory that takes its place
+          Whiteouts.remove(toDir, toName);
+          try (Fd d = Open.openat(fromDir, fromName, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
+            whiteouts.makeOpaque(d);
+          }
         }
         boolean whitedOut = false;
         if (lowerShows && whiteouts.usesDevices()) {

@@ -37,7 +37,7 @@ final class Sh {
   /** Runs a command that must succeed; returns its stdout. */
   static String ok(List<String> command) throws Exception {
     Result r = exec(command);
-    assertEquals(0, r.status(), String.join(" ", command) + " failed: " + r.err());
+    assertEquals(0, r.status(), String.join(" ", command) + " failed: " + r.err() + r.out());
     return r.out();
   }
 
