@@ -1,0 +1,80 @@
+package io.usernetes.identity.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Faults lose nothing: a daemon killed mid-operation, a full upper layer, running out of fds. */
+class OverlayFaultsIT {
+  @TempDir Path dir;
+
+  @Test
+  void aDaemonKilledInTheMiddleOfACopyUpLeavesNoHalfCopiedFile() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    Sh.ok("head -c 600M /dev/urandom > " + l.lower(1).resolve("big") + "; sha256sum < "
+        + l.lower(1).resolve("big") + " > " + dir.resolve("sum"));
+    OverlayMount m = l.mount();
+    // the append forces a copy-up of 600 MiB; kill -9 the daemon while it is copying
+    Sh.ok("(echo appended >> " + l.m("big") + " 2>/dev/null &) ; for i in $(seq 200); do "
+        + "[ -n \"$(ls -A " + l.work.resolve("work") + ")\" ] && break; sleep 0.01; done; kill -9 " + m.daemon);
+    assertTrue(OverlayMount.awaitExit(m.daemon, 10));
+    Sh.ok("fusermount3 -u " + l.mnt + " || umount -l " + l.mnt);
+    assertTrue(!Files.exists(l.upper.resolve("big")), "no partial copy in the upper layer");
+    try (OverlayMount again = l.mount()) {
+      assertEquals(Files.readString(dir.resolve("sum")), Sh.ok("sha256sum < " + l.m("big")));
+      assertEquals("", Sh.ok("ls -A " + l.work.resolve("work")), "the work directory is cleared at mount");
+    }
+  }
+
+  @Test
+  void aFullUpperLayerGivesENOSPCAndTheMountKeepsWorking() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    Path small = dir.resolve("small");
+    Sh.ok("mkdir -p " + small + "; mount -t tmpfs -o size=2m tmpfs " + small + "; mkdir " + small + "/upper "
+        + small + "/work");
+    try {
+      String opts = "lowerdir=" + l.lower(1) + ",upperdir=" + small + "/upper,workdir=" + small + "/work";
+      try (OverlayMount m = OverlayMount.mount(List.of(), "-o", opts, l.mnt.toString())) {
+        assertEquals("ENOSPC", Sh.errno("f = open('" + l.m("huge") + "', 'wb')\n    f.write(b'x' * (4 << 20)); f.close()"));
+        Sh.ok("rm " + l.m("huge") + "; echo fine > " + l.m("after"));
+        assertEquals("fine\n", Sh.ok("cat " + l.m("after")));
+      }
+    } finally {
+      Sh.exec(List.of("umount", small.toString()));
+    }
+  }
+
+  @Test
+  void runningOutOfDescriptorsIsAnErrorNotACrash() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    // a daemon allowed few descriptors: opening many files through it must fail cleanly
+    try (OverlayMount m = OverlayMount.mountIn(List.of("prlimit", "--nofile=160:160"), List.of(),
+        "-o", l.options(), l.mnt.toString())) {
+      String result = Sh.python("import os, errno\nfds = []\ntry:\n"
+          + "    for i in range(400):\n        fds.append(os.open('" + l.mnt + "/f%d' % i, os.O_CREAT | os.O_RDWR, 0o644))\n"
+          + "    print('no error')\nexcept OSError as e:\n    print(errno.errorcode[e.errno])\n"
+          + "for fd in fds:\n    os.close(fd)\n");
+      assertTrue(result.startsWith("EMFILE") || result.startsWith("ENFILE"), result);
+      assertEquals("ok\n", Sh.ok("echo ok > " + l.m("later") + "; cat " + l.m("later")));
+    }
+  }
+
+  @Test
+  void thousandsOfOpenFilesAndADeepTree() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    try (OverlayMount m = l.mount()) {
+      assertEquals("3000\n", Sh.python("import os\nfds = [os.open('" + l.mnt + "/f%d' % i, os.O_CREAT | os.O_RDWR, 0o644)"
+          + " for i in range(3000)]\nfor fd in fds:\n    os.write(fd, b'x')\nprint(len(fds))\n"
+          + "for fd in fds:\n    os.close(fd)\n"));
+      String deep = "d/".repeat(200);
+      Sh.ok("cd " + l.mnt + " && mkdir -p " + deep + " && echo bottom > " + deep + "f");
+      assertEquals("bottom\n", Sh.ok("cat " + l.mnt + "/" + deep + "f"));
+      assertEquals("bottom\n", Sh.ok("cat " + l.upper + "/" + deep + "f"));
+    }
+  }
+}
