@@ -78,6 +78,49 @@ public enum IdCall {
     return Optional.empty();
   }
 
+  /** {@link #pure} flag: the 16-bit variant, whose ids above 65535 read as 65534. */
+  static final int PURE_LEGACY16 = 4;
+
+  /**
+   * The pure calls (getuid, geteuid, getgid, getegid: a value, no memory written) without
+   * allocating: the {@link #ordinal} (0 to 3), or-ed with {@link #PURE_LEGACY16} for the 16-bit
+   * variants; -1 for every other call. Agrees with {@link #classify}.
+   */
+  static int pure(long arch, int nr) {
+    if (arch == AUDIT_ARCH_X86_64) {
+      return switch (nr & ~X32_BIT) {
+        case 102 -> 0;
+        case 107 -> 1;
+        case 104 -> 2;
+        case 108 -> 3;
+        default -> -1;
+      };
+    }
+    if (arch == AUDIT_ARCH_AARCH64) {
+      return switch (nr) {
+        case 174 -> 0;
+        case 175 -> 1;
+        case 176 -> 2;
+        case 177 -> 3;
+        default -> -1;
+      };
+    }
+    if (arch == AUDIT_ARCH_I386 || arch == AUDIT_ARCH_ARM) {
+      return switch (nr) {
+        case 199 -> 0;
+        case 201 -> 1;
+        case 200 -> 2;
+        case 202 -> 3;
+        case 24 -> PURE_LEGACY16;
+        case 49 -> 1 | PURE_LEGACY16;
+        case 47 -> 2 | PURE_LEGACY16;
+        case 50 -> 3 | PURE_LEGACY16;
+        default -> -1;
+      };
+    }
+    return -1;
+  }
+
   private static Optional<Classified> legacy(IdCall c) {
     return Optional.of(new Classified(c, true, true));
   }

@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
  * whose tasks are gone blocks forever). ENOENT from RECV is either a withdrawn notification or,
  * since 6.11, the end: a zero-timeout poll that shows POLLHUP tells which. A blocking native call
  * must not run on a virtual thread (it would pin the carrier), hence a platform thread each.
+ *
+ * <p>The pure identity calls go through {@link NotificationHandler#fast} and {@link
+ * SeccompListener#sendValue}: nothing is allocated per notification on that path.
  */
 final class ListenerSession implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ListenerSession.class);
@@ -45,6 +48,7 @@ final class ListenerSession implements Runnable {
       end = "error: " + e.getMessage();
       LOG.error("container {}: listener {} failed", container, listener.fd(), e);
     } finally {
+      handler.close();
       try {
         listener.close();
       } catch (ErrnoException e) {
@@ -66,14 +70,33 @@ final class ListenerSession implements Runnable {
       if (r != SeccompListener.Readiness.READY) {
         continue;
       }
-      Optional<Notification> received = listener.receive();
-      if (received.isEmpty()) {
+      if (!listener.receive()) {
         if (listener.poll(0) == SeccompListener.Readiness.HUNG_UP) {
           return;
         }
         continue;
       }
-      Notification n = received.get();
+      long id = listener.id();
+      long value;
+      try {
+        value = handler.fast(id, listener.tid(), listener.arch(), listener.nr());
+      } catch (ErrnoException | RuntimeException e) {
+        LOG.error("container {}: {}: answering failed, CONTINUE", container, listener.notification(), e);
+        value = NotificationHandler.NOT_FAST;
+      }
+      if (value >= 0) { // the allocation-free path: no record, no Optional
+        if (listener.sendValue(id, value)) {
+          answered++;
+        } else {
+          gone++;
+        }
+        continue;
+      }
+      if (value == NotificationHandler.GONE) {
+        gone++;
+        continue;
+      }
+      Notification n = listener.notification();
       Optional<Response> response;
       try {
         response = handler.handle(n);

@@ -7,6 +7,7 @@ import io.usernetes.identity.kernel.Fd;
 import io.usernetes.identity.kernel.FileData;
 import io.usernetes.identity.kernel.notify.Notification;
 import io.usernetes.identity.kernel.notify.Response;
+import io.usernetes.identity.kernel.notify.ThreadCredentials;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +23,24 @@ import org.slf4j.LoggerFactory;
  * <p>The target is untrusted: it can lie in its memory (we only write, never read it), die or be
  * replaced by another process under the same TID (caught by the /proc handles and ID_VALID), chroot
  * or enter a new user namespace (it then only changes its own answers). Used by one thread.
+ *
+ * <p><b>The pure calls</b> (getuid, geteuid, getgid, getegid: a value, no memory written) have a
+ * path that allocates nothing and reads no {@code /proc} file ({@link #fast}): with an explicit
+ * identity the answer is fixed per container; otherwise the thread's kernel ids come from a pidfd
+ * ({@link ThreadCredentials}, kept per TID in a small table) and its user namespace from one
+ * readlink, both read <em>between RECV and ID_VALID</em>, and the resolved answer is reused while
+ * both are unchanged. A pidfd whose thread died (its TID reused) fails with ESRCH and is reopened;
+ * a successful read before a successful ID_VALID is the notifying thread's (it held the TID all
+ * along). Kernels without {@code PIDFD_GET_INFO} (before 6.13) use the {@code /proc} path.
  */
-final class NotificationHandler {
+final class NotificationHandler implements AutoCloseable {
+  /** {@link #fast}: this notification needs {@link #handle}. */
+  static final long NOT_FAST = -1;
+  /** {@link #fast}: the caller went away; send nothing. */
+  static final long GONE = -2;
+  /** Cached threads per listener (a power of two): one pidfd each. */
+  static final int SLOTS = 64;
+
   private static final Logger LOG = LoggerFactory.getLogger(NotificationHandler.class);
   private static final int MAX_NAMESPACES = 64;
 
@@ -39,8 +56,43 @@ final class NotificationHandler {
   private final String ownUserNamespace;
   private final Validity validity;
   private final Map<String, UserNamespaceMap[]> namespaceMaps = new LinkedHashMap<>();
+  private final VirtualIds fixed;
+  private final ThreadCredentials credentials = new ThreadCredentials();
+  private final Slot[] slots = new Slot[SLOTS];
+  private final byte[] statusBuffer = new byte[ProcTask.statusBufferSize()];
+  private final byte[] ownNamespace;
+  private boolean pidfds = true;
   private ImageDeclarations image;
   private boolean warnedInvisible;
+
+  /** One cached thread: its pidfd, the kernel ids and namespace last seen, and their answers. */
+  private static final class Slot {
+    long tid;
+    int pidfd = -1;
+    boolean resolved;
+    long ruid;
+    long euid;
+    long suid;
+    long rgid;
+    long egid;
+    long sgid;
+    byte[] namespace;
+    final long[] answers = new long[4]; // getuid, geteuid, getgid, getegid
+
+    void release() {
+      if (pidfd >= 0) {
+        ThreadCredentials.close(pidfd);
+      }
+      pidfd = -1;
+      tid = 0;
+      resolved = false;
+    }
+
+    boolean sameAs(ThreadCredentials c) {
+      return resolved && ruid == c.ruid() && euid == c.euid() && suid == c.suid() && rgid == c.rgid()
+          && egid == c.egid() && sgid == c.sgid() && c.userNamespaceIs(namespace);
+    }
+  }
 
   NotificationHandler(String container, ContainerIdentity identity, IdMap uidMap, IdMap gidMap,
       String ownUserNamespace, Validity validity) {
@@ -50,6 +102,129 @@ final class NotificationHandler {
     this.gidMap = gidMap;
     this.ownUserNamespace = ownUserNamespace;
     this.validity = validity;
+    this.fixed = identity.explicitOnly().orElse(null);
+    this.ownNamespace = ownUserNamespace.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    for (int i = 0; i < SLOTS; i++) {
+      slots[i] = new Slot();
+    }
+  }
+
+  /**
+   * The answer to a pure identity call without allocating or reading {@code /proc} when it can be
+   * had that way (see the class comment): the value to SEND, {@link #GONE}, or {@link #NOT_FAST}
+   * for every other case ({@link #handle} then answers).
+   */
+  long fast(long id, long tid, long arch, int nr) throws ErrnoException {
+    int code = IdCall.pure(arch, nr);
+    if (code < 0) {
+      return NOT_FAST;
+    }
+    boolean narrow = (code & IdCall.PURE_LEGACY16) != 0;
+    int which = code & 3;
+    if (fixed != null) {
+      return Answer.clamp(which < 2 ? (which == 0 ? fixed.ruid() : fixed.euid())
+          : (which == 2 ? fixed.rgid() : fixed.egid()), narrow);
+    }
+    if (tid == 0 || image == null || !pidfds) {
+      return NOT_FAST;
+    }
+    Slot s = slots[(int) (tid & (SLOTS - 1))];
+    if (s.tid != tid) {
+      s.release();
+      if (!open(s, tid)) {
+        return NOT_FAST;
+      }
+    }
+    int r = credentials.read(s.pidfd);
+    if (r == -ThreadCredentials.ESRCH) { // that thread is gone and its TID taken by the caller
+      s.release();
+      if (!open(s, tid)) {
+        return NOT_FAST;
+      }
+      r = credentials.read(s.pidfd);
+    }
+    if (r == 0) {
+      r = credentials.readUserNamespace(tid);
+    }
+    if (r != 0) {
+      unsupported(r);
+      return NOT_FAST;
+    }
+    if (!s.sameAs(credentials) && !resolve(s)) {
+      return NOT_FAST;
+    }
+    if (!validity.isValid(id)) {
+      return GONE; // and what was read may belong to another thread: it is not used
+    }
+    return Answer.clamp(s.answers[which], narrow);
+  }
+
+  private boolean open(Slot s, long tid) {
+    int fd = ThreadCredentials.openThread(tid);
+    if (fd < 0) {
+      unsupported(fd);
+      return false;
+    }
+    s.tid = tid;
+    s.pidfd = fd;
+    s.resolved = false;
+    return true;
+  }
+
+  /** A failed pidfd call: a gone thread leaves the answer to {@link #handle}; anything else, for good. */
+  private void unsupported(int negativeErrno) {
+    int errno = -negativeErrno;
+    if (errno == ThreadCredentials.ESRCH || errno == ErrnoException.ENOENT) {
+      return;
+    }
+    if (errno == ErrnoException.EMFILE || errno == 23 /* ENFILE */) {
+      releaseAll(); // fds are short: give the cached pidfds back, and try again later
+      return;
+    }
+    pidfds = false;
+    releaseAll();
+    LOG.info("{}: pidfd credentials unavailable (errno {}); identity calls read /proc", container, errno);
+  }
+
+  /** The answers for the ids just read into {@link #credentials}; false when /proc must do it. */
+  private boolean resolve(Slot s) {
+    byte[] namespace = credentials.userNamespace();
+    TaskIds kernelIds = new TaskIds(
+        new long[] {credentials.ruid(), credentials.euid(), credentials.suid()},
+        new long[] {credentials.rgid(), credentials.egid(), credentials.sgid()}, new long[0]);
+    if (!java.util.Arrays.equals(namespace, ownNamespace)) {
+      UserNamespaceMap[] maps = namespaceMaps.get(ThreadCredentials.text(namespace));
+      if (maps == null) {
+        return false; // the /proc path reads and caches the maps
+      }
+      kernelIds = kernelIds.toNamespace(maps[0], maps[1]);
+    }
+    VirtualIds ids = identity.resolve(kernelIds, image);
+    s.ruid = credentials.ruid();
+    s.euid = credentials.euid();
+    s.suid = credentials.suid();
+    s.rgid = credentials.rgid();
+    s.egid = credentials.egid();
+    s.sgid = credentials.sgid();
+    s.namespace = namespace;
+    s.answers[0] = ids.ruid();
+    s.answers[1] = ids.euid();
+    s.answers[2] = ids.rgid();
+    s.answers[3] = ids.egid();
+    s.resolved = true;
+    return true;
+  }
+
+  private void releaseAll() {
+    for (Slot s : slots) {
+      s.release();
+    }
+  }
+
+  /** Closes the cached pidfds. */
+  @Override
+  public void close() {
+    releaseAll();
   }
 
   /** The response to send, or empty when the notification is gone (nothing may be sent). */
@@ -60,7 +235,7 @@ final class NotificationHandler {
       return Optional.of(Response.continueCall(n.id()));
     }
     IdCall.Classified call = classified.get();
-    Optional<VirtualIds> fixed = identity.explicitOnly();
+    Optional<VirtualIds> fixed = Optional.ofNullable(this.fixed);
     if (fixed.isPresent() && !call.call().writesMemory()) {
       return Optional.of(answer(n, call, fixed.get(), null));
     }
@@ -94,7 +269,7 @@ final class NotificationHandler {
               image.groupCount());
           image.warnings().forEach(w -> LOG.warn("{}: {}", container, w));
         }
-        TaskIds kernelIds = task.statusIds();
+        TaskIds kernelIds = task.statusIds(statusBuffer);
         String namespace = task.userNamespace();
         if (!namespace.equals(ownUserNamespace)) {
           UserNamespaceMap[] maps = maps(namespace, task);

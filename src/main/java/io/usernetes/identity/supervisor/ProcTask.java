@@ -48,8 +48,13 @@ final class ProcTask implements AutoCloseable {
 
   /** The ids from {@code status}, in the reader's (our) user namespace. */
   TaskIds statusIds() throws ErrnoException {
+    return statusIds(new byte[MAX_STATUS]);
+  }
+
+  /** {@link #statusIds()} reading through the caller's buffer (at least 4 KiB; reused per listener). */
+  TaskIds statusIds(byte[] scratch) throws ErrnoException {
     try {
-      return TaskIds.parseStatus(read("status", MAX_STATUS));
+      return TaskIds.parseStatus(read("status", scratch));
     } catch (IllegalArgumentException e) {
       throw new ErrnoException(ErrnoException.EIO, "/proc/" + tid + "/status: " + e.getMessage());
     }
@@ -57,15 +62,20 @@ final class ProcTask implements AutoCloseable {
 
   UserNamespaceMap map(boolean gid) throws ErrnoException {
     try {
-      return UserNamespaceMap.parse(read(gid ? "gid_map" : "uid_map", MAX_MAP));
+      return UserNamespaceMap.parse(read(gid ? "gid_map" : "uid_map", new byte[MAX_MAP]));
     } catch (IllegalArgumentException e) {
       throw new ErrnoException(ErrnoException.EIO, "/proc/" + tid + "/uid_map: " + e.getMessage());
     }
   }
 
-  private String read(String name, int max) throws ErrnoException {
+  /** Scratch size that holds any status file. */
+  static int statusBufferSize() {
+    return MAX_STATUS;
+  }
+
+  private String read(String name, byte[] buf) throws ErrnoException {
     try (Fd f = Open.openat(dir, bytes(name), OpenFlags.O_RDONLY, 0)) {
-      byte[] buf = new byte[max];
+      int max = buf.length;
       int total = 0;
       int r;
       // proc files are generated per read call; read at increasing positions until EOF

@@ -39,9 +39,18 @@ final class NotifyLib {
 
   static native int ioctl(int fd, long request, Pointer argument);
 
+  /** {@code ioctl} with a value, or with a native address as a {@code long} (no Pointer objects). */
   static native int ioctl(int fd, long request, long value);
 
   static native int poll(byte[] fds, long nfds, int timeout);
+
+  /** {@code poll} on a native {@code struct pollfd} array at {@code fds}. */
+  static native int poll(long fds, long nfds, int timeout);
+
+  /** A two-argument system call ({@code pidfd_open}). */
+  static native long syscall(long number, long first, long second);
+
+  static native long readlink(long path, long buffer, long size);
 
   static native int socket(int domain, int type, int protocol);
 

@@ -1,10 +1,11 @@
 package io.usernetes.identity.kernel.notify;
 
-import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Fd;
-import java.util.Optional;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A seccomp listener fd ({@code SECCOMP_FILTER_FLAG_NEW_LISTENER}) and its ioctls.
@@ -21,6 +22,12 @@ import java.util.Optional;
  * </ul>
  * Before 6.11 RECV blocks forever on a filter without users: call {@link #receive} only after
  * {@link #poll} said {@link Readiness#READY}.
+ *
+ * <p>The notify loop allocates nothing: the buffers are direct {@link ByteBuffer}s made once per
+ * listener (read and written with intrinsified accesses, no JNI per field), the ioctls get their
+ * addresses as {@code long}s through JNA direct mapping, and the received notification is read
+ * field by field ({@link #id}, {@link #tid}, {@link #arch}, {@link #nr}); {@link #notification}
+ * decodes a record only for the calls that need one.
  */
 public final class SeccompListener implements AutoCloseable {
   static final long IOCTL_RECV = 0xC0502100L;
@@ -40,16 +47,41 @@ public final class SeccompListener implements AutoCloseable {
   private static volatile boolean oldIdValid;
 
   private final Fd fd;
-  private final Memory received;
+  private final int number;
+  private final ByteBuffer received;
+  private final long receivedAddress;
   private final int receivedSize;
-  private final Memory response;
-  private final Memory idBuffer = new Memory(8);
+  private final ByteBuffer response;
+  private final long responseAddress;
+  private final ByteBuffer idBuffer;
+  private final long idAddress;
+  private final ByteBuffer pollBuffer;
+  private final long pollAddress;
 
-  private SeccompListener(Fd fd, NotificationSizes sizes) {
+  private SeccompListener(Fd fd, NotificationSizes sizes) throws ErrnoException {
     this.fd = fd;
+    this.number = fd.number();
     this.receivedSize = Math.max(sizes.notification(), Notification.SIZE);
-    this.received = new Memory(receivedSize);
-    this.response = new Memory(Math.max(sizes.response(), Response.SIZE));
+    this.received = direct(receivedSize);
+    this.receivedAddress = address(received);
+    this.response = direct(Math.max(sizes.response(), Response.SIZE));
+    this.responseAddress = address(response);
+    this.idBuffer = direct(8);
+    this.idAddress = address(idBuffer);
+    this.pollBuffer = direct(8);
+    this.pollAddress = address(pollBuffer);
+    pollBuffer.putInt(0, number);
+    pollBuffer.putShort(4, POLLIN);
+  }
+
+  /** A zeroed native buffer in the machine's byte order (little-endian on x86_64 and aarch64). */
+  static ByteBuffer direct(int size) {
+    return ByteBuffer.allocateDirect((size + 7) & ~7).order(ByteOrder.nativeOrder());
+  }
+
+  /** The native address of a direct buffer; the buffer must stay referenced while it is used. */
+  static long address(ByteBuffer direct) {
+    return Pointer.nativeValue(Native.getDirectBufferPointer(direct));
   }
 
   /** Takes ownership of a listener fd. */
@@ -79,24 +111,18 @@ public final class SeccompListener implements AutoCloseable {
    * @param timeoutMillis -1 waits forever
    */
   public Readiness poll(int timeoutMillis) throws ErrnoException {
-    byte[] pollfd = new byte[8];
-    int n = fd.number();
-    pollfd[0] = (byte) n;
-    pollfd[1] = (byte) (n >>> 8);
-    pollfd[2] = (byte) (n >>> 16);
-    pollfd[3] = (byte) (n >>> 24);
-    pollfd[4] = POLLIN;
     int r;
     do {
-      r = NotifyLib.poll(pollfd, 1, timeoutMillis);
+      pollBuffer.putShort(6, (short) 0);
+      r = NotifyLib.poll(pollAddress, 1, timeoutMillis);
     } while (Errors.interrupted(r));
     if (r == -1) {
-      throw Errors.failure("poll(seccomp fd " + n + ")");
+      throw Errors.failure("poll(seccomp fd " + number + ")");
     }
     if (r == 0) {
       return Readiness.TIMEOUT;
     }
-    int revents = (pollfd[6] & 0xff) | (pollfd[7] & 0xff) << 8;
+    int revents = pollBuffer.getShort(6) & 0xffff;
     if ((revents & POLLIN) != 0) {
       return Readiness.READY;
     }
@@ -106,32 +132,69 @@ public final class SeccompListener implements AutoCloseable {
     return Readiness.TIMEOUT;
   }
 
-  /** {@code SECCOMP_IOCTL_NOTIF_RECV} into a zeroed buffer; empty on {@code ENOENT}. */
-  public Optional<Notification> receive() throws ErrnoException {
-    int n = fd.number();
+  /**
+   * {@code SECCOMP_IOCTL_NOTIF_RECV} into the zeroed buffer; {@code false} on {@code ENOENT}.
+   * The notification's fields are then read with {@link #id} and friends until the next call.
+   */
+  public boolean receive() throws ErrnoException {
     int r;
     do {
-      received.clear();
-      r = NotifyLib.ioctl(n, IOCTL_RECV, received);
+      for (int i = 0; i < receivedSize; i += 8) {
+        received.putLong(i, 0);
+      }
+      r = NotifyLib.ioctl(number, IOCTL_RECV, receivedAddress);
     } while (Errors.interrupted(r));
     if (r == -1) {
       if (Native.getLastError() == ErrnoException.ENOENT) {
-        return Optional.empty();
+        return false;
       }
       throw Errors.failure("ioctl(SECCOMP_IOCTL_NOTIF_RECV)");
     }
-    return Optional.of(Notification.decode(received.getByteArray(0, Notification.SIZE)));
+    return true;
+  }
+
+  /** The received notification's cookie. */
+  public long id() {
+    return received.getLong(0);
+  }
+
+  /** The received caller's thread id in our PID namespace, unsigned; 0 when not visible here. */
+  public long tid() {
+    return Integer.toUnsignedLong(received.getInt(8));
+  }
+
+  /** The received call's number, in its architecture's table. */
+  public int nr() {
+    return received.getInt(16);
+  }
+
+  /** The received call's {@code AUDIT_ARCH_*}, unsigned. */
+  public long arch() {
+    return Integer.toUnsignedLong(received.getInt(20));
+  }
+
+  /** The received notification as a record (allocates; for the calls that need arguments). */
+  public Notification notification() {
+    byte[] raw = new byte[Notification.SIZE];
+    received.get(0, raw);
+    return Notification.decode(raw);
   }
 
   /** {@code SECCOMP_IOCTL_NOTIF_SEND}; {@code false} when the target is gone or gave up the call. */
   public boolean send(Response answer) throws ErrnoException {
-    int n = fd.number();
-    byte[] raw = answer.encode();
+    return send(answer.id(), answer.value(), answer.error(), answer.flags());
+  }
+
+  /** SEND: the call returns {@code value}; {@code false} when the target is gone. */
+  public boolean sendValue(long id, long value) throws ErrnoException {
+    return send(id, value, 0, 0);
+  }
+
+  private boolean send(long id, long value, int error, int flags) throws ErrnoException {
     int r;
     do {
-      response.clear();
-      response.write(0, raw, 0, raw.length);
-      r = NotifyLib.ioctl(n, IOCTL_SEND, response);
+      response.putLong(0, id).putLong(8, value).putInt(16, error).putInt(20, flags);
+      r = NotifyLib.ioctl(number, IOCTL_SEND, responseAddress);
     } while (Errors.interrupted(r));
     if (r == -1) {
       int errno = Native.getLastError();
@@ -149,12 +212,11 @@ public final class SeccompListener implements AutoCloseable {
    * thread (they are tied to its {@code struct pid}, which is never reused).
    */
   public boolean isValid(long id) throws ErrnoException {
-    int n = fd.number();
-    idBuffer.setLong(0, id);
+    idBuffer.putLong(0, id);
     int r;
     int errno;
     while (true) {
-      r = NotifyLib.ioctl(n, oldIdValid ? IOCTL_ID_VALID_OLD : IOCTL_ID_VALID, idBuffer);
+      r = NotifyLib.ioctl(number, oldIdValid ? IOCTL_ID_VALID_OLD : IOCTL_ID_VALID, idAddress);
       if (r == 0) {
         return true;
       }
@@ -180,10 +242,9 @@ public final class SeccompListener implements AutoCloseable {
    * on a small VM. Returns {@code false} where the kernel does not have it (EINVAL or ENOTTY).
    */
   public boolean setSyncWakeUp() throws ErrnoException {
-    int n = fd.number();
     int r;
     do {
-      r = NotifyLib.ioctl(n, IOCTL_SET_FLAGS, SYNC_WAKE_UP);
+      r = NotifyLib.ioctl(number, IOCTL_SET_FLAGS, SYNC_WAKE_UP);
     } while (Errors.interrupted(r));
     if (r == -1) {
       int errno = Native.getLastError();
