@@ -75,5 +75,12 @@ class OverlayOptionsIT {
     refused(List.of("USERNETES_IDENTITY_UID_MAP=0:0:1,1:1:bogus"), "", "-o", l.options(), mnt);
     refused(List.of(), "workdir", "-o", "lowerdir=" + l.lowerdir() + ",upperdir=" + l.upper, mnt);
     refused(List.of(), "", "-o", l.options());
+    Path inside = Files.createDirectories(l.lower(1).resolve("upper"));
+    refused(List.of(), "overlaps lowerdir", "-o", "lowerdir=" + l.lower(1) + ",upperdir=" + inside
+        + ",workdir=" + l.work, mnt);
+    Path workInUpper = Files.createDirectories(l.upper.resolve("w"));
+    refused(List.of(), "must be separate", "-o", "lowerdir=" + l.lower(1) + ",upperdir=" + l.upper
+        + ",workdir=" + workInUpper, mnt);
+    refused(List.of(), "uid_map", "-o", l.options() + ",uid_map=0:0:1/0:5:5", mnt);
   }
 }
