@@ -84,7 +84,7 @@ public final class Overlay implements AutoCloseable {
     Lock l = reading();
     try {
       Node n = stack.lookup(path);
-      try (Fd dir = stack.layer(n.layer()).dir(MergedPath.parent(path))) {
+      try (Fd dir = stack.dir(n.layer(), MergedPath.parent(path))) {
         Attr a = attributes(stack.layer(n.layer()), dir, MergedPath.name(path));
         // a directory merged from several layers has no true link count: report 1, "unknown",
         // as the kernel overlay does, so tools never skip subdirectories by counting links
@@ -148,7 +148,7 @@ public final class Overlay implements AutoCloseable {
     Lock l = reading();
     try {
       Node n = stack.lookup(path);
-      try (Fd dir = stack.layer(n.layer()).dir(MergedPath.parent(path))) {
+      try (Fd dir = stack.dir(n.layer(), MergedPath.parent(path))) {
         return Entries.readlinkat(dir, MergedPath.name(path));
       }
     } finally {
@@ -170,7 +170,7 @@ public final class Overlay implements AutoCloseable {
   }
 
   public StatVfs statfs() throws ErrnoException {
-    try (Fd root = stack.layer(0).dir(MergedPath.ROOT)) {
+    try (Fd root = stack.dir(0, MergedPath.ROOT)) {
       StatVfs s = Attributes.fstatvfs(root);
       // leave room for the ".wh." a whiteout of the longest name would need
       return s.withNameMax(Math.max(1, s.nameMax() - 4));
@@ -254,7 +254,7 @@ public final class Overlay implements AutoCloseable {
       Node parent = copyUp.ensureUpper(stack.lookup(MergedPath.parent(to)));
       Layer upper = stack.upper();
       byte[] toName = MergedPath.name(to);
-      try (Fd fromDir = upper.dir(MergedPath.parent(from)); Fd toDir = upper.dir(parent.path())) {
+      try (Fd fromDir = stack.dir(upper.index(), MergedPath.parent(from)); Fd toDir = stack.dir(upper.index(), parent.path())) {
         Whiteouts.remove(toDir, toName);
         Entries.linkat(fromDir, MergedPath.name(from), toDir, toName);
         if (source.type() != Stat.S_IFREG) {
@@ -285,14 +285,14 @@ public final class Overlay implements AutoCloseable {
     byte[] parentPath = MergedPath.parent(path);
     Node parent = copyUp.ensureUpper(stack.lookup(parentPath));
     Attr parentAttr;
-    try (Fd pd = stack.upper().dir(MergedPath.parent(parentPath))) {
+    try (Fd pd = stack.dir(stack.upper().index(), MergedPath.parent(parentPath))) {
       parentAttr = attributes(stack.upper(), pd, MergedPath.name(parentPath));
     }
     boolean setgid = (parentAttr.mode() & S_ISGID) != 0;
     long gid = setgid ? parentAttr.gid() : caller.gid();
     OwnershipTranslator.Decision du = ownership.uids().store(caller.uid());
     OwnershipTranslator.Decision dg = ownership.gids().store(gid);
-    Fd upperDir = stack.upper().dir(parent.path());
+    Fd upperDir = stack.dir(stack.upper().index(), parent.path());
     byte[] name = MergedPath.name(path);
     boolean whiteout;
     try {
@@ -386,7 +386,7 @@ public final class Overlay implements AutoCloseable {
     boolean inUpper = n.layer() == upper.index();
     boolean lowerShows = stack.visibleBelow(parent, name, upper.index());
     parent = copyUp.ensureUpper(parent);
-    try (Fd dir = upper.dir(parent.path())) {
+    try (Fd dir = stack.dir(upper.index(), parent.path())) {
       if (inUpper) {
         if (directory) {
           try (Fd d = Open.openat(dir, name, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
@@ -462,7 +462,7 @@ public final class Overlay implements AutoCloseable {
       Node toParent = copyUp.ensureUpper(stack.lookup(MergedPath.parent(to)));
       byte[] fromName = MergedPath.name(from);
       byte[] toName = MergedPath.name(to);
-      try (Fd fromDir = upper.dir(MergedPath.parent(from)); Fd toDir = upper.dir(toParent.path())) {
+      try (Fd fromDir = stack.dir(upper.index(), MergedPath.parent(from)); Fd toDir = stack.dir(upper.index(), toParent.path())) {
         if (target != null && target.isDirectory()) {
           try (Fd d = Open.openat(toDir, toName, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
             Tree.removeContents(d);
@@ -512,7 +512,7 @@ public final class Overlay implements AutoCloseable {
       if (n.type() == Stat.S_IFLNK) {
         throw new ErrnoException(ErrnoException.EOPNOTSUPP, "chmod", path);
       }
-      try (Fd dir = stack.upper().dir(MergedPath.parent(path))) {
+      try (Fd dir = stack.dir(stack.upper().index(), MergedPath.parent(path))) {
         Attributes.fchmodat(dir, MergedPath.name(path), mode & 07777);
       }
     } finally {
@@ -531,7 +531,7 @@ public final class Overlay implements AutoCloseable {
         return;
       }
       byte[] name = MergedPath.name(path);
-      try (Fd dir = stack.upper().dir(MergedPath.parent(path))) {
+      try (Fd dir = stack.dir(stack.upper().index(), MergedPath.parent(path))) {
         Stat st = Attributes.statx(dir, name);
         RecordValue[] records = RecordStore.read(dir, name, st.type());
         Attributes.fchownat(dir, name, du == null ? -1 : du.localOwner(), dg == null ? -1 : dg.localOwner());
@@ -550,7 +550,7 @@ public final class Overlay implements AutoCloseable {
       if (n.isDirectory()) {
         throw new ErrnoException(ErrnoException.EISDIR, "truncate", path);
       }
-      try (Fd dir = stack.upper().dir(MergedPath.parent(path));
+      try (Fd dir = stack.dir(stack.upper().index(), MergedPath.parent(path));
           Fd f = Open.openat(dir, MergedPath.name(path),
               OpenFlags.O_WRONLY | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0)) {
         FileData.ftruncate(f, size);
@@ -564,7 +564,7 @@ public final class Overlay implements AutoCloseable {
     Lock l = writing();
     try {
       copyUp.ensureUpper(stack.lookup(path));
-      try (Fd dir = stack.upper().dir(MergedPath.parent(path))) {
+      try (Fd dir = stack.dir(stack.upper().index(), MergedPath.parent(path))) {
         Attributes.utimensat(dir, MergedPath.name(path), atime, mtime);
       }
     } finally {
@@ -622,7 +622,7 @@ public final class Overlay implements AutoCloseable {
   }
 
   private Fd object(Node n) throws ErrnoException {
-    try (Fd dir = stack.layer(n.layer()).dir(MergedPath.parent(n.path()))) {
+    try (Fd dir = stack.dir(n.layer(), MergedPath.parent(n.path()))) {
       return Open.openat(dir, MergedPath.name(n.path()), OBJECT, 0);
     }
   }
@@ -639,7 +639,7 @@ public final class Overlay implements AutoCloseable {
       }
       int open = (flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY))
           | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
-      try (Fd dir = stack.layer(n.layer()).dir(MergedPath.parent(path))) {
+      try (Fd dir = stack.dir(n.layer(), MergedPath.parent(path))) {
         return new OpenFile(Open.openat(dir, MergedPath.name(path), open, 0), write);
       }
     } finally {
