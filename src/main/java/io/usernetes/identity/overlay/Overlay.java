@@ -185,8 +185,11 @@ public final class Overlay implements AutoCloseable {
     try {
       Creation c = prepareCreation(path, caller, false);
       byte[] tmp = work.temporaryName();
+      // the daemon's umask is 0: without set-id bits (which a chown would clear) the file is
+      // created with its final permissions and needs no chmod
+      int initial = (mode & 06000) == 0 ? mode & 01777 : 0600;
       Fd fd = Open.openat(work.fd(), tmp, OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_EXCL
-          | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0600);
+          | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, initial);
       try {
         finishCreation(c, tmp, Stat.S_IFREG, mode & 07777);
       } catch (ErrnoException e) {
@@ -312,15 +315,20 @@ public final class Overlay implements AutoCloseable {
       Stat st = Attributes.statx(work.fd(), tmp);
       long uid = c.uid == null ? st.uid() : c.uid.localOwner();
       long gid = c.gid == null ? st.gid() : c.gid.localOwner();
-      Attributes.fchownat(work.fd(), tmp, uid, gid);
+      if (uid != st.uid() || gid != st.gid()) {
+        Attributes.fchownat(work.fd(), tmp, uid, gid);
+      }
       RecordValue ru = c.uid == null ? RecordValue.absent() : c.uid.record();
       RecordValue rg = c.gid == null ? RecordValue.absent() : c.gid.record();
       if (type == Stat.S_IFREG || type == Stat.S_IFDIR) {
-        RecordStore.write(work.fd(), tmp, type, ru, rg);
+        RecordStore.writeNew(work.fd(), tmp, type, ru, rg); // a new object has no records to clear
       } else {
         RecordStore.write(upperDir, c.name, type, ru, rg);
       }
-      if (permissions >= 0) {
+      // a chown clears set-id bits, so the mode comes after it; a mode the object already has
+      // (a file created with its final permissions) needs no call
+      if (permissions >= 0 && (permissions != st.permissions() || (uid != st.uid() || gid != st.gid())
+          && (permissions & 06000) != 0)) {
         Attributes.fchmodat(work.fd(), tmp, permissions);
       }
       if (c.replacesWhiteout) {
@@ -338,7 +346,12 @@ public final class Overlay implements AutoCloseable {
         Entries.renameat2(work.fd(), tmp, upperDir, c.name, Entries.RENAME_NOREPLACE);
       }
     }
-    stack.forget(c.path);
+    if (type == Stat.S_IFDIR) {
+      stack.forget(c.path);
+    } else {
+      // a new non-directory lives in the upper layer alone and hides whatever is below
+      stack.remember(new Node(c.path, stack.upper().index(), type, new int[] {stack.upper().index()}));
+    }
   }
 
   // ---------------------------------------------------------------- removing and renaming
@@ -532,10 +545,10 @@ public final class Overlay implements AutoCloseable {
       }
       byte[] name = MergedPath.name(path);
       try (Fd dir = stack.dir(stack.upper().index(), MergedPath.parent(path))) {
-        Stat st = Attributes.statx(dir, name);
-        RecordValue[] records = RecordStore.read(dir, name, st.type());
+        // the type is the node's: the mount is the only writer of its layers
+        RecordValue[] records = du == null || dg == null ? RecordStore.read(dir, name, n.type()) : null;
         Attributes.fchownat(dir, name, du == null ? -1 : du.localOwner(), dg == null ? -1 : dg.localOwner());
-        RecordStore.write(dir, name, st.type(),
+        RecordStore.write(dir, name, n.type(),
             du == null ? records[0] : du.record(), dg == null ? records[1] : dg.record());
       }
     } finally {
@@ -579,8 +592,11 @@ public final class Overlay implements AutoCloseable {
       throw new ErrnoException(ErrnoException.ENODATA, "getxattr", path);
     }
     Lock l = reading();
-    try (Fd object = object(stack.lookup(path))) {
-      return Xattrs.get(object, name.getBytes(StandardCharsets.ISO_8859_1));
+    try {
+      Node n = stack.lookup(path);
+      try (Fd dir = stack.dir(n.layer(), MergedPath.parent(n.path()))) {
+        return Xattrs.getAt(dir, MergedPath.name(n.path()), name.getBytes(StandardCharsets.ISO_8859_1));
+      }
     } finally {
       l.unlock();
     }
