@@ -110,7 +110,7 @@ public final class LayerStack implements AutoCloseable {
         return null;
       }
       try (Fd fd = dir(index, rel)) {
-        l = Listing.read(fd);
+        l = Listing.read(fd, false);
       }
       if (!listings.put(index, rel, l)) {
         return null;
@@ -289,7 +289,7 @@ public final class LayerStack implements AutoCloseable {
         listing = lowerListing(index, dir.path());
         if (listing == null) {
           try (Fd fd = dir(index, dir.path())) {
-            listing = Listing.read(fd);
+            listing = Listing.read(fd, true);
           }
         }
       } catch (ErrnoException e) {

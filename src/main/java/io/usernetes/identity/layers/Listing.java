@@ -32,9 +32,12 @@ final class Listing {
     this.hidden = hidden;
   }
 
-  /** Reads the directory {@code dir} (an O_PATH descriptor) with getdents64. */
-  static Listing read(Fd dir) throws ErrnoException {
-    List<DirEntry> list = Entries.list(dir);
+  /**
+   * Reads the directory {@code dir} (an O_PATH descriptor) with getdents64; {@code forReader}
+   * false for a listing the mount reads for its own lookups, which leaves the access time alone.
+   */
+  static Listing read(Fd dir, boolean forReader) throws ErrnoException {
+    List<DirEntry> list = Entries.list(dir, !forReader);
     List<Named> entries = new ArrayList<>(list.size());
     Map<PathKey, Integer> types = new HashMap<>(Math.max(16, list.size() * 4 / 3 + 1));
     Set<PathKey> hidden = new HashSet<>();
