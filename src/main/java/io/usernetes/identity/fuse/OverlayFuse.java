@@ -58,6 +58,63 @@ public final class OverlayFuse extends FuseStubFS {
     Pointer ops = Struct.getMemory(fuseOperations);
     long at = offsetOf(fuseOperations.flag_nullpath_ok);
     ops.putByte(at, (byte) (ops.getByte(at) | 0b101));
+    replaceHotCallbacks();
+  }
+
+  /**
+   * jnr-fuse wraps each call's {@code struct stat} and {@code struct fuse_file_info} in a new
+   * jnr {@code Struct} (FileStat has 16 member objects); JFR showed that allocation as the young
+   * collections of a walk. The calls made per file (getattr, open, read, write, release) get
+   * callbacks that read and write those structs at their offsets instead. The layouts are the
+   * LP64 glibc ones of the architectures the kernel binding supports.
+   */
+  private void replaceHotCallbacks() {
+    StatLayout layout = StatLayout.current();
+    if (layout == null) {
+      return;
+    }
+    fuseOperations.getattr.set((path, stbuf) -> call("getattr", path, () -> {
+      layout.fill(stbuf, overlay.getattr(bytes(path)));
+      return 0;
+    }));
+    fuseOperations.fgetattr.set((path, stbuf, fi) -> call("fgetattr", path, () -> {
+      layout.fill(stbuf, overlay.fgetattr(bytes(path), file(fi.getLong(FI_FH))));
+      return 0;
+    }));
+    fuseOperations.open.set((path, fi) -> call("open", path,
+        () -> handle(fi, overlay.open(bytes(path), fi.getInt(FI_FLAGS)))));
+    fuseOperations.create.set((path, mode, fi) -> call("create", path,
+        () -> handle(fi, overlay.create(bytes(path), (int) mode, fi.getInt(FI_FLAGS), caller()))));
+    fuseOperations.read.set((path, buf, size, offset, fi) -> call("read", path,
+        () -> (int) overlay.read(file(fi.getLong(FI_FH)), buf.address(), size, offset)));
+    fuseOperations.write.set((path, buf, size, offset, fi) -> call("write", path,
+        () -> (int) overlay.write(file(fi.getLong(FI_FH)), buf.address(), size, offset)));
+    fuseOperations.release.set((path, fi) -> call("release", path, () -> {
+      OpenFile f = files.remove(fi.getLong(FI_FH));
+      if (f != null) {
+        overlay.release(f);
+      }
+      return 0;
+    }));
+  }
+
+  /** {@code struct fuse_file_info} (libfuse 2, LP64): {@code int flags} at 0, {@code uint64_t fh} at 24. */
+  private static final long FI_FLAGS = 0;
+  private static final long FI_FH = 24;
+
+  private OpenFile file(long fh) throws ErrnoException {
+    OpenFile f = files.get(fh);
+    if (f == null) {
+      throw new ErrnoException(ErrnoException.EBADF, "file handle");
+    }
+    return f;
+  }
+
+  private int handle(Pointer fi, OpenFile f) {
+    long h = handles.incrementAndGet();
+    files.put(h, f);
+    fi.putLong(FI_FH, h);
+    return 0;
   }
 
   /** jnr's member offsets are not public API; the struct layout is, so read it reflectively. */

@@ -170,8 +170,26 @@ public final class Entries {
    * {@code O_PATH} directory descriptor listable.
    */
   public static List<DirEntry> list(Fd dir) throws ErrnoException {
+    return list(dir, false);
+  }
+
+  /**
+   * Like {@link #list(Fd)}; with {@code noAtime}, reading leaves the directory's access time
+   * alone ({@code O_NOATIME}, where the caller owns the directory or has {@code CAP_FOWNER}; else
+   * as without), for listings the caller reads on its own behalf rather than for a reader's.
+   */
+  public static List<DirEntry> list(Fd dir, boolean noAtime) throws ErrnoException {
     List<DirEntry> entries = new ArrayList<>();
-    try (Fd own = Open.openat(dir, DOT, O_RDONLY | O_DIRECTORY, 0)) {
+    Fd opened;
+    try {
+      opened = Open.openat(dir, DOT, O_RDONLY | O_DIRECTORY | (noAtime ? OpenFlags.O_NOATIME : 0), 0);
+    } catch (ErrnoException e) {
+      if (!noAtime || e.errno() != ErrnoException.EPERM) {
+        throw e;
+      }
+      opened = Open.openat(dir, DOT, O_RDONLY | O_DIRECTORY, 0);
+    }
+    try (Fd own = opened) {
       int fd = own.number();
       byte[] buf = new byte[GETDENTS_BUFFER];
       while (true) {

@@ -31,11 +31,27 @@ public final class Fd implements AutoCloseable {
 
   private final int number;
   private final boolean pathOnly;
+  /** For a {@link #view}: what closing it does instead of closing the number; else null. */
+  private final Runnable release;
   private volatile boolean closed;
 
   Fd(int number, int openFlags) {
+    this(number, (openFlags & OpenFlags.O_PATH) != 0, null);
+  }
+
+  private Fd(int number, boolean pathOnly, Runnable release) {
     this.number = number;
-    this.pathOnly = (openFlags & OpenFlags.O_PATH) != 0;
+    this.pathOnly = pathOnly;
+    this.release = release;
+  }
+
+  /**
+   * A second {@code Fd} for this descriptor, for a holder that borrows it from a cache: closing
+   * the view runs {@code release} once (the cache's reference count) and never closes the number,
+   * which stays the owner's to close once no view is in use.
+   */
+  public Fd view(Runnable release) {
+    return new Fd(number, pathOnly, java.util.Objects.requireNonNull(release));
   }
 
   /**
@@ -69,6 +85,10 @@ public final class Fd implements AutoCloseable {
   @Override
   public void close() throws ErrnoException {
     if (CLOSED.compareAndSet(this, false, true)) {
+      if (release != null) {
+        release.run();
+        return;
+      }
       if (LibC.close(number) == -1 && Native.getLastError() != ErrnoException.EINTR) {
         throw Syscall.failure("close(fd " + number + ")");
       }

@@ -23,6 +23,9 @@ final class LibC {
   static final int AT_EMPTY_PATH = 0x1000;
   static final long SYS_OPENAT2 = 437;
   static final long SYS_FCHMODAT2 = 452;
+  static final long SYS_SETXATTRAT = 463;
+  static final long SYS_GETXATTRAT = 464;
+  static final long SYS_REMOVEXATTRAT = 466;
 
   static {
     Objects.requireNonNull(Arch.CURRENT); // fail here, clearly, on an architecture whose ABI is unknown
@@ -122,6 +125,16 @@ final class LibC {
 
   /** {@code fchmodat2} (number 452 on every architecture; Linux 6.6): {@code syscall(nr, dirfd, path, mode, flags)}. */
   static native long syscall(long number, int dirfd, byte[] path, int mode, int flags);
+
+  /**
+   * {@code getxattrat} and {@code setxattrat} (464 and 463 on every architecture; Linux 6.13):
+   * {@code syscall(nr, dirfd, path, at_flags, name, &args, sizeof args)}, {@code args} a
+   * {@code struct xattr_args {u64 value; u32 size; u32 flags;}}.
+   */
+  static native long syscall(long number, int dirfd, byte[] path, int atFlags, byte[] name, long[] args, long size);
+
+  /** {@code removexattrat} (466; Linux 6.13): {@code syscall(nr, dirfd, path, at_flags, name)}. */
+  static native long syscall(long number, int dirfd, byte[] path, int atFlags, byte[] name);
 
   static native int utimensat(int dirfd, byte[] path, long[] times, int flags);
 

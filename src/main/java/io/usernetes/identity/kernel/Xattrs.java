@@ -4,7 +4,9 @@ import static io.usernetes.identity.kernel.Syscall.cString;
 import static io.usernetes.identity.kernel.Syscall.interrupted;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +34,121 @@ public final class Xattrs {
   /** Large enough for ownership records and most values; bigger ones cost one more call. */
   private static final int FIRST_BUFFER = 256;
 
+  private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+  private static final int OBJECT = OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
+  /** Each thread's native buffer for the *xattrat calls' values (struct xattr_args holds a pointer). */
+  private static final ThreadLocal<Memory> BUFFER = ThreadLocal.withInitial(() -> new Memory(FIRST_BUFFER));
+
+  /** Set once the *xattrat calls answered {@code ENOSYS} (kernel before 6.13, or a seccomp filter). */
+  private static volatile boolean noXattrAt;
+
   private Xattrs() {}
+
+  /**
+   * Attribute {@code attr} of {@code name} in directory {@code dir} (a symlink there is not
+   * followed; {@code .} names {@code dir} itself); null when there is none ({@code ENODATA}).
+   * One {@code getxattrat} call (Linux 6.13) where the kernel has it, instead of opening the
+   * object and going through {@code /proc/self/fd}.
+   */
+  public static byte[] getAtOrNull(Fd dir, byte[] name, byte[] attr) throws ErrnoException {
+    if (!noXattrAt) {
+      int d = dir.number();
+      byte[] path = cString("getxattrat", name);
+      byte[] a = cString("getxattrat", attr);
+      Memory buf = BUFFER.get();
+      long[] args = {Pointer.nativeValue(buf), xattrArgs(buf.size(), 0)};
+      long r;
+      do {
+        r = LibC.syscall(LibC.SYS_GETXATTRAT, d, path, AT_SYMLINK_NOFOLLOW, a, args, 16);
+      } while (interrupted(r));
+      if (r >= 0) {
+        return buf.getByteArray(0, (int) r);
+      }
+      int errno = Native.getLastError();
+      if (errno == ErrnoException.ENODATA) {
+        return null;
+      }
+      if (errno == ErrnoException.ENOSYS) {
+        noXattrAt = true;
+      } else if (errno != ErrnoException.ERANGE) {
+        throw Syscall.failure("getxattrat", name, attr);
+      }
+    }
+    try (Fd object = Open.openat(dir, name, OBJECT, 0)) {
+      return getOrNull(object, attr);
+    }
+  }
+
+  /** Like {@link #getAtOrNull}, but {@code ENODATA} when there is no such attribute. */
+  public static byte[] getAt(Fd dir, byte[] name, byte[] attr) throws ErrnoException {
+    byte[] value = getAtOrNull(dir, name, attr);
+    if (value == null) {
+      throw new ErrnoException(ErrnoException.ENODATA, "getxattrat", name, attr);
+    }
+    return value;
+  }
+
+  /** Sets attribute {@code attr} of {@code name} in {@code dir} ({@code setxattrat}, else as {@link #set}). */
+  public static void setAt(Fd dir, byte[] name, byte[] attr, byte[] value, int flags) throws ErrnoException {
+    if (!noXattrAt) {
+      int d = dir.number();
+      byte[] path = cString("setxattrat", name);
+      byte[] a = cString("setxattrat", attr);
+      Memory buf = BUFFER.get();
+      if (buf.size() < value.length) {
+        buf = new Memory(value.length);
+        BUFFER.set(buf);
+      }
+      buf.write(0, value, 0, value.length);
+      long[] args = {Pointer.nativeValue(buf), xattrArgs(value.length, flags)};
+      long r;
+      do {
+        r = LibC.syscall(LibC.SYS_SETXATTRAT, d, path, AT_SYMLINK_NOFOLLOW, a, args, 16);
+      } while (interrupted(r));
+      if (r == 0) {
+        return;
+      }
+      if (Native.getLastError() != ErrnoException.ENOSYS) {
+        throw Syscall.failure("setxattrat", name, attr);
+      }
+      noXattrAt = true;
+    }
+    try (Fd object = Open.openat(dir, name, OBJECT, 0)) {
+      set(object, attr, value, flags);
+    }
+  }
+
+  /** Removes attribute {@code attr} of {@code name} in {@code dir} if it has it. */
+  public static void removeAtIfPresent(Fd dir, byte[] name, byte[] attr) throws ErrnoException {
+    if (!noXattrAt) {
+      int d = dir.number();
+      byte[] path = cString("removexattrat", name);
+      byte[] a = cString("removexattrat", attr);
+      long r;
+      do {
+        r = LibC.syscall(LibC.SYS_REMOVEXATTRAT, d, path, AT_SYMLINK_NOFOLLOW, a);
+      } while (interrupted(r));
+      if (r == 0) {
+        return;
+      }
+      int errno = Native.getLastError();
+      if (errno == ErrnoException.ENODATA) {
+        return;
+      }
+      if (errno != ErrnoException.ENOSYS) {
+        throw Syscall.failure("removexattrat", name, attr);
+      }
+      noXattrAt = true;
+    }
+    try (Fd object = Open.openat(dir, name, OBJECT, 0)) {
+      removeIfPresent(object, attr);
+    }
+  }
+
+  /** The second word of {@code struct xattr_args}: {@code u32 size, u32 flags} (little-endian ABIs; see {@link Arch}). */
+  private static long xattrArgs(long size, int flags) {
+    return (size & 0xffff_ffffL) | ((long) flags << 32);
+  }
 
   /** The value of attribute {@code name}; {@code ENODATA} if there is none. */
   public static byte[] get(Fd fd, byte[] name) throws ErrnoException {

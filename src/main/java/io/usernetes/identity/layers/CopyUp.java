@@ -47,7 +47,7 @@ public final class CopyUp {
     ensureUpper(stack.lookup(parentPath));
     byte[] name = MergedPath.name(node.path());
     Layer source = stack.layer(node.layer());
-    try (Fd from = source.dir(parentPath); Fd to = upper.dir(parentPath)) {
+    try (Fd from = stack.dir(source.index(), parentPath); Fd to = stack.dir(upper.index(), parentPath)) {
       Stat st = Attributes.statx(from, name);
       Stat parent = Attributes.statx(to);
       byte[] tmp = work.temporaryName();

@@ -1,8 +1,6 @@
 package io.usernetes.identity.layers;
 
 import io.usernetes.identity.kernel.Attributes;
-import io.usernetes.identity.kernel.DirEntry;
-import io.usernetes.identity.kernel.Entries;
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Fd;
 import io.usernetes.identity.kernel.Stat;
@@ -23,12 +21,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Resolved locations are cached per path; the mount is the only writer of its layers, so the
  * cache changes only through {@link #forget} and {@link #remember}, which its mutating operations
  * call. The cache holds where an object lives, never its attributes.
+ *
+ * <p>Two more caches serve lookups: the {@code O_PATH} descriptors of recently used layer
+ * directories ({@link #dir}), and the listings of lower-layer directories (names, types,
+ * whiteouts), read once with {@code getdents64} and then answering every lookup of a child and
+ * every readdir. Lower layers are never written while mounted, so their listings stay true; the
+ * upper layer is always asked directly.
  */
 public final class LayerStack implements AutoCloseable {
   private final List<Layer> layers;
   private final Layer upper;
   private final Node root;
   private final Map<PathKey, Node> cache = new ConcurrentHashMap<>();
+  private final DirCache dirs = new DirCache(DIR_CACHE);
+  private final ListingCache listings = new ListingCache(LISTED_NAMES);
+
+  /** Directory descriptors kept open, over all layers. */
+  private static final int DIR_CACHE = 1024;
+  /** Names kept in cached lower-layer listings, over all layers (roughly 150 bytes each). */
+  private static final int LISTED_NAMES = 200_000;
 
   /** @param layers top first; the first is writable when the mount has an upper layer */
   public LayerStack(List<Layer> layers) {
@@ -76,6 +87,38 @@ public final class LayerStack implements AutoCloseable {
     return root;
   }
 
+  /**
+   * An {@code O_PATH} descriptor of directory {@code rel} in layer {@code index}, from the cache
+   * of open directories (see {@link Layer#dir}); the caller closes it as usual.
+   */
+  public Fd dir(int index, byte[] rel) throws ErrnoException {
+    return dirs.dir(layers.get(index), rel);
+  }
+
+  /**
+   * The listing of directory {@code rel} in a lower layer; null for the upper layer and for a
+   * directory too large to keep, whose names are then looked up one by one.
+   */
+  private Listing lowerListing(int index, byte[] rel) throws ErrnoException {
+    Layer layer = layers.get(index);
+    if (layer.writable()) {
+      return null;
+    }
+    Listing l = listings.get(index, rel);
+    if (l == null) {
+      if (listings.isTooLarge(index, rel)) {
+        return null;
+      }
+      try (Fd fd = dir(index, rel)) {
+        l = Listing.read(fd, false);
+      }
+      if (!listings.put(index, rel, l)) {
+        return null;
+      }
+    }
+    return l;
+  }
+
   /** Resolves a merged path; {@code ENOENT} when no layer shows it, {@code ENOTDIR} on the way. */
   public Node lookup(byte[] path) throws ErrnoException {
     if (path.length == 0) {
@@ -113,49 +156,100 @@ public final class LayerStack implements AutoCloseable {
     }
     int top = -1;
     int topType = 0;
-    List<Integer> dirs = new ArrayList<>(2);
+    int[] dirs = new int[parent.dirLayers().length];
+    int found = 0;
     int[] candidates = parent.dirLayers();
+    PathKey key = new PathKey(name);
     for (int c = 0; c < candidates.length; c++) {
-      Layer layer = layers.get(candidates[c]);
-      try (Fd dir = layer.dir(parent.path())) {
-        if (Whiteouts.hasWhiteoutFile(dir, name)) {
-          break;
-        }
-        Stat st = Attributes.statxOrNull(dir, name);
-        if (st == null) {
-          continue;
-        }
-        if (Whiteouts.isWhiteoutDevice(st)) {
-          break;
-        }
-        boolean isDir = st.type() == Node.S_IFDIR;
-        if (top < 0) {
-          top = layer.index();
-          topType = st.type();
-        } else if (!isDir) {
-          break; // a lower non-directory is hidden by the directory above it
-        }
-        if (!isDir) {
-          break;
-        }
-        dirs.add(layer.index());
-        boolean lowerRemain = c + 1 < candidates.length;
-        if (lowerRemain && Whiteouts.isOpaque(dir, name)) {
-          break;
+      int index = candidates[c];
+      boolean lowerRemain = c + 1 < candidates.length;
+      int type;
+      try {
+        Listing listing = lowerListing(index, parent.path());
+        if (listing != null) {
+          if (listing.hides(key)) {
+            break;
+          }
+          type = listing.type(key);
+          if (type == 0) {
+            continue;
+          }
+        } else {
+          try (Fd dir = dir(index, parent.path())) {
+            Stat st = Attributes.statxOrNull(dir, name);
+            // a whiteout file only matters where it could hide something: next to an object,
+            // or with lower layers below
+            if ((st != null || lowerRemain) && Whiteouts.hasWhiteoutFile(dir, name)) {
+              break;
+            }
+            if (st == null) {
+              continue;
+            }
+            if (Whiteouts.isWhiteoutDevice(st)) {
+              break;
+            }
+            type = st.type();
+          }
         }
       } catch (ErrnoException e) {
         if (e.errno() != ErrnoException.ENOENT && e.errno() != ErrnoException.ENOTDIR) {
           throw e;
         }
+        continue;
+      }
+      boolean isDir = type == Node.S_IFDIR;
+      if (top < 0) {
+        top = index;
+        topType = type;
+      }
+      if (!isDir) {
+        break; // a non-directory hides what is below it; a lower one is hidden by the dir above
+      }
+      dirs[found++] = index;
+      // opacity only matters when a layer below would add a directory of this name
+      if (lowerRemain && lowerShowsDirectory(candidates, c + 1, parent.path(), key)
+          && isOpaque(index, parent.path(), name)) {
+        break;
       }
     }
     if (top < 0) {
       throw new ErrnoException(ErrnoException.ENOENT, "lookup", path);
     }
-    int[] dirLayers = topType == Node.S_IFDIR
-        ? dirs.stream().mapToInt(Integer::intValue).toArray()
-        : new int[] {top};
+    int[] dirLayers = topType == Node.S_IFDIR ? Arrays.copyOf(dirs, found) : new int[] {top};
     return new Node(path, top, topType, dirLayers);
+  }
+
+  /** Whether the first of {@code candidates[from..]} showing {@code name} shows a directory. */
+  private boolean lowerShowsDirectory(int[] candidates, int from, byte[] parentPath, PathKey name)
+      throws ErrnoException {
+    for (int c = from; c < candidates.length; c++) {
+      Listing listing;
+      try {
+        listing = lowerListing(candidates[c], parentPath);
+      } catch (ErrnoException e) {
+        if (e.errno() != ErrnoException.ENOENT && e.errno() != ErrnoException.ENOTDIR) {
+          throw e;
+        }
+        continue;
+      }
+      if (listing == null) {
+        return true; // cannot tell cheaply: ask the directory itself
+      }
+      if (listing.hides(name)) {
+        return false;
+      }
+      int type = listing.type(name);
+      if (type != 0) {
+        return type == Node.S_IFDIR;
+      }
+    }
+    return false;
+  }
+
+  private boolean isOpaque(int index, byte[] parentPath, byte[] name) throws ErrnoException {
+    try (Fd dir = dir(index, parentPath)) {
+      return Whiteouts.isOpaque(dir, name);
+    }
   }
 
   /**
@@ -190,43 +284,26 @@ public final class LayerStack implements AutoCloseable {
     Map<PathKey, Listed> shown = new LinkedHashMap<>();
     Set<PathKey> hidden = new HashSet<>();
     for (int index : dir.dirLayers()) {
-      Layer layer = layers.get(index);
-      List<DirEntry> entries;
-      try (Fd fd = layer.dir(dir.path())) {
-        entries = Entries.list(fd);
-        Set<PathKey> hiddenHere = new HashSet<>();
-        for (DirEntry e : entries) {
-          byte[] name = e.name();
-          byte[] whited = OverlayNames.hiddenBy(name);
-          if (whited != null) {
-            hiddenHere.add(new PathKey(whited));
-            continue;
+      Listing listing;
+      try {
+        listing = lowerListing(index, dir.path());
+        if (listing == null) {
+          try (Fd fd = dir(index, dir.path())) {
+            listing = Listing.read(fd, true);
           }
-          if (OverlayNames.isReserved(name)) {
-            continue;
-          }
-          PathKey key = new PathKey(name);
-          if (hidden.contains(key) || shown.containsKey(key)) {
-            continue;
-          }
-          if (e.type() == DirEntry.DT_CHR || e.type() == DirEntry.DT_UNKNOWN) {
-            Stat st = Attributes.statxOrNull(fd, name);
-            if (st == null) {
-              continue;
-            }
-            if (Whiteouts.isWhiteoutDevice(st)) {
-              hiddenHere.add(key);
-              continue;
-            }
-          }
-          shown.put(key, new Listed(name, e.type()));
         }
-        hidden.addAll(hiddenHere);
       } catch (ErrnoException e) {
         if (e.errno() != ErrnoException.ENOENT && e.errno() != ErrnoException.ENOTDIR) {
           throw e;
         }
+        continue;
       }
+      for (Listing.Named e : listing.entries()) {
+        if (!hidden.contains(e.key())) {
+          shown.putIfAbsent(e.key(), new Listed(e.key().path(), e.dtype()));
+        }
+      }
+      hidden.addAll(listing.hidden());
     }
     return new ArrayList<>(shown.values());
   }
@@ -250,6 +327,7 @@ public final class LayerStack implements AutoCloseable {
 
   /** Forgets a directory and everything below it (rmdir, rename of a directory). */
   public void forgetTree(byte[] path) {
+    dirs.forgetTree(path);
     if (path.length == 0) {
       cache.clear();
       return;
@@ -259,6 +337,7 @@ public final class LayerStack implements AutoCloseable {
 
   @Override
   public void close() throws ErrnoException {
+    dirs.clear();
     for (Layer l : layers) {
       l.close();
     }

@@ -2,8 +2,6 @@ package io.usernetes.identity.layers;
 
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Fd;
-import io.usernetes.identity.kernel.Open;
-import io.usernetes.identity.kernel.OpenFlags;
 import io.usernetes.identity.kernel.Xattrs;
 import io.usernetes.identity.ownership.EntryRecordKey;
 import io.usernetes.identity.ownership.FileType;
@@ -19,20 +17,19 @@ import java.nio.charset.StandardCharsets;
 public final class RecordStore {
   private static final byte[] UID = OwnershipRecord.UID_XATTR.getBytes(StandardCharsets.US_ASCII);
   private static final byte[] GID = OwnershipRecord.GID_XATTR.getBytes(StandardCharsets.US_ASCII);
-  private static final int OBJECT = OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
+  /** Entry records live on the parent directory itself, named {@code .} relative to it. */
+  private static final byte[] DOT = {'.'};
 
   private RecordStore() {}
 
   /** The uid and gid records of {@code name} in {@code parent}, whose type is {@code type}. */
   public static RecordValue[] read(Fd parent, byte[] name, int type) throws ErrnoException {
     if (FileType.ofMode(type).carriesOwnRecord()) {
-      try (Fd object = Open.openat(parent, name, OBJECT, 0)) {
-        return new RecordValue[] {
-            RecordValue.parse(Xattrs.getOrNull(object, UID)),
-            RecordValue.parse(Xattrs.getOrNull(object, GID))};
-      }
+      return new RecordValue[] {
+          RecordValue.parse(Xattrs.getAtOrNull(parent, name, UID)),
+          RecordValue.parse(Xattrs.getAtOrNull(parent, name, GID))};
     }
-    return RecordValue.parseEntry(Xattrs.getOrNull(parent, entryKey(name)));
+    return RecordValue.parseEntry(Xattrs.getAtOrNull(parent, DOT, entryKey(name)));
   }
 
   /**
@@ -41,23 +38,39 @@ public final class RecordStore {
   public static void write(Fd parent, byte[] name, int type, RecordValue uid, RecordValue gid)
       throws ErrnoException {
     if (FileType.ofMode(type).carriesOwnRecord()) {
-      try (Fd object = Open.openat(parent, name, OBJECT, 0)) {
-        put(object, UID, uid);
-        put(object, GID, gid);
-      }
+      put(parent, name, UID, uid);
+      put(parent, name, GID, gid);
       return;
     }
     byte[] key = entryKey(name);
     if (!uid.isValid() && !gid.isValid()) {
-      Xattrs.removeIfPresent(parent, key);
+      Xattrs.removeAtIfPresent(parent, DOT, key);
       return;
     }
-    Xattrs.set(parent, key, OwnershipRecord.formatEntry(uid, gid), 0);
+    Xattrs.setAt(parent, DOT, key, OwnershipRecord.formatEntry(uid, gid), 0);
+  }
+
+  /**
+   * Like {@link #write} for an object just made in the work directory, which has no records
+   * yet: a regular file or directory gets only the records that hold a value.
+   */
+  public static void writeNew(Fd parent, byte[] name, int type, RecordValue uid, RecordValue gid)
+      throws ErrnoException {
+    if (!FileType.ofMode(type).carriesOwnRecord()) {
+      write(parent, name, type, uid, gid);
+      return;
+    }
+    if (uid.isValid()) {
+      put(parent, name, UID, uid);
+    }
+    if (gid.isValid()) {
+      put(parent, name, GID, gid);
+    }
   }
 
   /** Removes the entry record a symlink or special file left on its parent. */
   public static void forgetEntry(Fd parent, byte[] name) throws ErrnoException {
-    Xattrs.removeIfPresent(parent, entryKey(name));
+    Xattrs.removeAtIfPresent(parent, DOT, entryKey(name));
   }
 
   /** Moves an entry record with its object (rename, copy-up, atomic creation). */
@@ -81,11 +94,11 @@ public final class RecordStore {
     }
   }
 
-  private static void put(Fd object, byte[] key, RecordValue value) throws ErrnoException {
+  private static void put(Fd parent, byte[] name, byte[] key, RecordValue value) throws ErrnoException {
     if (value.isValid()) {
-      Xattrs.set(object, key, OwnershipRecord.formatId(value.id()), 0);
+      Xattrs.setAt(parent, name, key, OwnershipRecord.formatId(value.id()), 0);
     } else {
-      Xattrs.removeIfPresent(object, key);
+      Xattrs.removeAtIfPresent(parent, name, key);
     }
   }
 

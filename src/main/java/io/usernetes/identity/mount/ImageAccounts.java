@@ -44,7 +44,7 @@ public final class ImageAccounts {
       if (n.type() != io.usernetes.identity.kernel.Stat.S_IFREG) {
         return "";
       }
-      try (Fd dir = stack.layer(n.layer()).dir(MergedPath.parent(path));
+      try (Fd dir = stack.dir(n.layer(), MergedPath.parent(path));
           Fd f = Open.openat(dir, MergedPath.name(path), OpenFlags.O_RDONLY, 0)) {
         byte[] buf = new byte[MAX_SIZE];
         int total = 0;

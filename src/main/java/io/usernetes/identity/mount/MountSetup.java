@@ -190,6 +190,11 @@ public final class MountSetup {
     if (readOnly && !o.contains("ro")) {
       o.add("ro");
     }
-    return List.of("-o", String.join(",", o));
+    // libfuse's worker threads are native: jffi attaches each to the JVM for every callback and
+    // detaches it after (AttachCurrentThread/DetachCurrentThread, a java.lang.Thread per call),
+    // which cost more than the request itself. One loop on the JVM's own fuse-loop thread serves
+    // requests without that, as fuse-overlayfs serves them on one thread unless threaded=1.
+    boolean threaded = options.tuning().threaded().orElse(false);
+    return threaded ? List.of("-o", String.join(",", o)) : List.of("-o", String.join(",", o), "-s");
   }
 }

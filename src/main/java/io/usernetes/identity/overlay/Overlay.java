@@ -92,7 +92,7 @@ public final class Overlay implements AutoCloseable {
     Lock l = reading();
     try {
       Node n = stack.lookup(path);
-      try (Fd dir = stack.layer(n.layer()).dir(MergedPath.parent(path))) {
+      try (Fd dir = stack.dir(n.layer(), MergedPath.parent(path))) {
         Attr a = attributes(stack.layer(n.layer()), dir, MergedPath.name(path));
         // a directory merged from several layers has no true link count: report 1, "unknown",
         // as the kernel overlay does, so tools never skip subdirectories by counting links
@@ -156,7 +156,7 @@ public final class Overlay implements AutoCloseable {
     Lock l = reading();
     try {
       Node n = stack.lookup(path);
-      try (Fd dir = stack.layer(n.layer()).dir(MergedPath.parent(path))) {
+      try (Fd dir = stack.dir(n.layer(), MergedPath.parent(path))) {
         return Entries.readlinkat(dir, MergedPath.name(path));
       }
     } finally {
@@ -178,7 +178,7 @@ public final class Overlay implements AutoCloseable {
   }
 
   public StatVfs statfs() throws ErrnoException {
-    try (Fd root = stack.layer(0).dir(MergedPath.ROOT)) {
+    try (Fd root = stack.dir(0, MergedPath.ROOT)) {
       StatVfs s = Attributes.fstatvfs(root);
       // leave room for the ".wh." a whiteout of the longest name would need
       return s.withNameMax(Math.max(1, s.nameMax() - 4));
@@ -193,8 +193,11 @@ public final class Overlay implements AutoCloseable {
     try {
       Creation c = prepareCreation(path, caller, false);
       byte[] tmp = work.temporaryName();
+      // the daemon's umask is 0: without set-id bits (which a chown would clear) the file is
+      // created with its final permissions and needs no chmod
+      int initial = (mode & 06000) == 0 ? mode & 01777 : 0600;
       Fd fd = Open.openat(work.fd(), tmp, OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_EXCL
-          | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0600);
+          | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, initial);
       try {
         finishCreation(c, tmp, Stat.S_IFREG, mode & 07777);
       } catch (ErrnoException e) {
@@ -262,7 +265,7 @@ public final class Overlay implements AutoCloseable {
       Node parent = copyUp.ensureUpper(stack.lookup(MergedPath.parent(to)));
       Layer upper = stack.upper();
       byte[] toName = MergedPath.name(to);
-      try (Fd fromDir = upper.dir(MergedPath.parent(from)); Fd toDir = upper.dir(parent.path())) {
+      try (Fd fromDir = stack.dir(upper.index(), MergedPath.parent(from)); Fd toDir = stack.dir(upper.index(), parent.path())) {
         Whiteouts.remove(toDir, toName);
         Entries.linkat(fromDir, MergedPath.name(from), toDir, toName);
         if (source.type() != Stat.S_IFREG) {
@@ -293,14 +296,14 @@ public final class Overlay implements AutoCloseable {
     byte[] parentPath = MergedPath.parent(path);
     Node parent = copyUp.ensureUpper(stack.lookup(parentPath));
     Attr parentAttr;
-    try (Fd pd = stack.upper().dir(MergedPath.parent(parentPath))) {
+    try (Fd pd = stack.dir(stack.upper().index(), MergedPath.parent(parentPath))) {
       parentAttr = attributes(stack.upper(), pd, MergedPath.name(parentPath));
     }
     boolean setgid = (parentAttr.mode() & S_ISGID) != 0;
     long gid = setgid ? parentAttr.gid() : caller.gid();
     OwnershipTranslator.Decision du = ownership.uids().store(caller.uid());
     OwnershipTranslator.Decision dg = ownership.gids().store(gid);
-    Fd upperDir = stack.upper().dir(parent.path());
+    Fd upperDir = stack.dir(stack.upper().index(), parent.path());
     byte[] name = MergedPath.name(path);
     boolean whiteout;
     try {
@@ -318,15 +321,20 @@ public final class Overlay implements AutoCloseable {
       Stat st = Attributes.statx(work.fd(), tmp);
       long uid = c.uid == null ? st.uid() : c.uid.localOwner();
       long gid = c.gid == null ? st.gid() : c.gid.localOwner();
-      Attributes.fchownat(work.fd(), tmp, uid, gid);
+      if (uid != st.uid() || gid != st.gid()) {
+        Attributes.fchownat(work.fd(), tmp, uid, gid);
+      }
       RecordValue ru = c.uid == null ? RecordValue.absent() : c.uid.record();
       RecordValue rg = c.gid == null ? RecordValue.absent() : c.gid.record();
       if (type == Stat.S_IFREG || type == Stat.S_IFDIR) {
-        RecordStore.write(work.fd(), tmp, type, ru, rg);
+        RecordStore.writeNew(work.fd(), tmp, type, ru, rg); // a new object has no records to clear
       } else {
         RecordStore.write(upperDir, c.name, type, ru, rg);
       }
-      if (permissions >= 0) {
+      // a chown clears set-id bits, so the mode comes after it; a mode the object already has
+      // (a file created with its final permissions) needs no call
+      if (permissions >= 0 && (permissions != st.permissions() || (uid != st.uid() || gid != st.gid())
+          && (permissions & 06000) != 0)) {
         Attributes.fchmodat(work.fd(), tmp, permissions);
       }
       if (c.replacesWhiteout) {
@@ -344,7 +352,12 @@ public final class Overlay implements AutoCloseable {
         Entries.renameat2(work.fd(), tmp, upperDir, c.name, Entries.RENAME_NOREPLACE);
       }
     }
-    stack.forget(c.path);
+    if (type == Stat.S_IFDIR) {
+      stack.forget(c.path);
+    } else {
+      // a new non-directory lives in the upper layer alone and hides whatever is below
+      stack.remember(new Node(c.path, stack.upper().index(), type, new int[] {stack.upper().index()}));
+    }
   }
 
   // ---------------------------------------------------------------- removing and renaming
@@ -392,7 +405,7 @@ public final class Overlay implements AutoCloseable {
     boolean inUpper = n.layer() == upper.index();
     boolean lowerShows = stack.visibleBelow(parent, name, upper.index());
     parent = copyUp.ensureUpper(parent);
-    try (Fd dir = upper.dir(parent.path())) {
+    try (Fd dir = stack.dir(upper.index(), parent.path())) {
       if (inUpper) {
         if (directory) {
           try (Fd d = Open.openat(dir, name, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
@@ -469,7 +482,7 @@ public final class Overlay implements AutoCloseable {
       Node toParent = copyUp.ensureUpper(stack.lookup(MergedPath.parent(to)));
       byte[] fromName = MergedPath.name(from);
       byte[] toName = MergedPath.name(to);
-      try (Fd fromDir = upper.dir(MergedPath.parent(from)); Fd toDir = upper.dir(toParent.path())) {
+      try (Fd fromDir = stack.dir(upper.index(), MergedPath.parent(from)); Fd toDir = stack.dir(upper.index(), toParent.path())) {
         if (target != null && target.isDirectory()) {
           try (Fd d = Open.openat(toDir, toName, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
             Tree.removeContents(d);
@@ -527,7 +540,7 @@ public final class Overlay implements AutoCloseable {
       if (n.type() == Stat.S_IFLNK) {
         throw new ErrnoException(ErrnoException.EOPNOTSUPP, "chmod", path);
       }
-      try (Fd dir = stack.upper().dir(MergedPath.parent(path))) {
+      try (Fd dir = stack.dir(stack.upper().index(), MergedPath.parent(path))) {
         Attributes.fchmodat(dir, MergedPath.name(path), mode & 07777);
       }
     } finally {
@@ -546,11 +559,11 @@ public final class Overlay implements AutoCloseable {
         return;
       }
       byte[] name = MergedPath.name(path);
-      try (Fd dir = stack.upper().dir(MergedPath.parent(path))) {
-        Stat st = Attributes.statx(dir, name);
-        RecordValue[] records = RecordStore.read(dir, name, st.type());
+      try (Fd dir = stack.dir(stack.upper().index(), MergedPath.parent(path))) {
+        // the type is the node's: the mount is the only writer of its layers
+        RecordValue[] records = du == null || dg == null ? RecordStore.read(dir, name, n.type()) : null;
         Attributes.fchownat(dir, name, du == null ? -1 : du.localOwner(), dg == null ? -1 : dg.localOwner());
-        RecordStore.write(dir, name, st.type(),
+        RecordStore.write(dir, name, n.type(),
             du == null ? records[0] : du.record(), dg == null ? records[1] : dg.record());
       }
     } finally {
@@ -565,7 +578,7 @@ public final class Overlay implements AutoCloseable {
       if (n.isDirectory()) {
         throw new ErrnoException(ErrnoException.EISDIR, "truncate", path);
       }
-      try (Fd dir = stack.upper().dir(MergedPath.parent(path));
+      try (Fd dir = stack.dir(stack.upper().index(), MergedPath.parent(path));
           Fd f = Open.openat(dir, MergedPath.name(path),
               OpenFlags.O_WRONLY | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0)) {
         FileData.ftruncate(f, size);
@@ -579,7 +592,7 @@ public final class Overlay implements AutoCloseable {
     Lock l = writing();
     try {
       copyUp.ensureUpper(stack.lookup(path));
-      try (Fd dir = stack.upper().dir(MergedPath.parent(path))) {
+      try (Fd dir = stack.dir(stack.upper().index(), MergedPath.parent(path))) {
         Attributes.utimensat(dir, MergedPath.name(path), atime, mtime);
       }
     } finally {
@@ -594,8 +607,11 @@ public final class Overlay implements AutoCloseable {
       throw new ErrnoException(ErrnoException.ENODATA, "getxattr", path);
     }
     Lock l = reading();
-    try (Fd object = object(stack.lookup(path))) {
-      return Xattrs.get(object, name.getBytes(StandardCharsets.ISO_8859_1));
+    try {
+      Node n = stack.lookup(path);
+      try (Fd dir = stack.dir(n.layer(), MergedPath.parent(n.path()))) {
+        return Xattrs.getAt(dir, MergedPath.name(n.path()), name.getBytes(StandardCharsets.ISO_8859_1));
+      }
     } finally {
       l.unlock();
     }
@@ -637,7 +653,7 @@ public final class Overlay implements AutoCloseable {
   }
 
   private Fd object(Node n) throws ErrnoException {
-    try (Fd dir = stack.layer(n.layer()).dir(MergedPath.parent(n.path()))) {
+    try (Fd dir = stack.dir(n.layer(), MergedPath.parent(n.path()))) {
       return Open.openat(dir, MergedPath.name(n.path()), OBJECT, 0);
     }
   }
@@ -654,7 +670,7 @@ public final class Overlay implements AutoCloseable {
       }
       int open = (flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY))
           | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
-      try (Fd dir = stack.layer(n.layer()).dir(MergedPath.parent(path))) {
+      try (Fd dir = stack.dir(n.layer(), MergedPath.parent(path))) {
         return new OpenFile(Open.openat(dir, MergedPath.name(path), open, 0), write);
       }
     } finally {
