@@ -49,6 +49,11 @@ final class ServeCommand implements Callable<Integer> {
           + "supervisor's own uid). On Usernetes the runtime is uid 0 of the node's namespace.")
   List<String> allowUids;
 
+  @Option(names = "--handoff-timeout", paramLabel = "SECONDS", defaultValue = "10",
+      description = "How long a runtime may take to send its whole state message; a silent "
+          + "or slow peer is cut off then (default: ${DEFAULT-VALUE}).")
+  int handoffTimeoutSeconds;
+
   @Option(names = "--debug", description = "Log every notification (log level debug).")
   boolean debug;
 
@@ -63,10 +68,14 @@ final class ServeCommand implements Callable<Integer> {
         allowed.add(parseId(u.strip(), "--allow-uid"));
       }
     }
+    if (handoffTimeoutSeconds < 1 || handoffTimeoutSeconds > 3600) {
+      throw new UsageError("--handoff-timeout " + handoffTimeoutSeconds + " is not from 1 to 3600 seconds");
+    }
     Configuration config = parent.shared.configuration();
     Optional<Path> logFile = DaemonLog.configure("identity-supervisor", config.logFile(),
         debug ? Level.DEBUG : config.logLevel(), System.getenv());
-    Agent agent = Agent.bind(new AgentSettings(socket, allowed, config.uidMap(), config.gidMap(), true));
+    Agent agent = Agent.bind(new AgentSettings(socket, allowed, config.uidMap(), config.gidMap(), true,
+        java.time.Duration.ofSeconds(handoffTimeoutSeconds)));
     Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "close-socket"));
     LoggerFactory.getLogger("identity-supervisor").info("serving {} for uids {} with uid-map {} gid-map {} (pid {})",
         socket.toAbsolutePath(), allowed, config.uidMap().spec(), config.gidMap().spec(),

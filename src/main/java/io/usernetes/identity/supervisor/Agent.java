@@ -23,15 +23,21 @@ import org.slf4j.LoggerFactory;
  * fd each one sends with its container-process-state, and serves it on a {@link ListenerSession}
  * thread until the container's filter has no users left.
  *
- * <p>Per connection: the peer's {@code SO_PEERCRED} uid must be allowed; the message is read until
- * it parses as a whole state or EOF (at most {@link StateParser#MAX_BYTES}, 10 s at most: runc
- * 1.1 keeps its end open until it exits, so EOF alone would stall every {@code runc run});
- * every descriptor except {@code seccompFd} is closed at once, and all of them when the message is
- * refused. One connection at a time: runtimes send one message and close.
+ * <p>Per connection, every peer being untrusted input: the peer's {@code SO_PEERCRED} uid must be
+ * allowed (checked at once on the accepting thread, before reading anything); then, on a handoff
+ * thread of its own so that a slow or silent peer delays no other, the message is read until it
+ * parses as a whole state or EOF, at most {@link StateParser#MAX_BYTES} and at most {@link
+ * AgentSettings#handoffTimeout} in all (runc 1.1 keeps its end open until it exits, so EOF alone
+ * would stall every {@code runc run}); the descriptor named {@code seccompFd} must be a seccomp
+ * listener; every other descriptor is closed at once, and all of them when the message is
+ * refused. Each refusal is one log line naming the peer. At most {@value #MAX_HANDOFFS}
+ * handoffs are read at a time; more wait in the socket's backlog.
  */
 public final class Agent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
-  private static final int RECEIVE_TIMEOUT_MILLIS = 10_000;
+  static final int MAX_HANDOFFS = 16;
+  /** What {@code readlink("/proc/self/fd/N")} shows for a seccomp listener fd. */
+  static final String LISTENER_LINK = "anon_inode:seccomp notify";
   private static final byte[] OK = "ok\n".getBytes(StandardCharsets.US_ASCII);
 
   private final AgentSettings settings;
@@ -39,6 +45,7 @@ public final class Agent implements AutoCloseable {
   private final String ownUserNamespace;
   private final AtomicInteger sessions = new AtomicInteger();
   private final AtomicInteger attached = new AtomicInteger();
+  private final java.util.concurrent.Semaphore handoffs = new java.util.concurrent.Semaphore(MAX_HANDOFFS);
   private volatile boolean closed;
 
   private Agent(AgentSettings settings, UnixServerSocket server, String ownUserNamespace) {
@@ -82,25 +89,65 @@ public final class Agent implements AutoCloseable {
         sleepBriefly(); // EMFILE and friends: do not spin
         continue;
       }
-      try (UnixConnection c = connection) {
-        take(c);
-      } catch (ErrnoException e) {
-        LOG.warn("connection on {}: {}", settings.socket(), e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.error("connection on {} failed", settings.socket(), e);
+      PeerCredentials peer;
+      try {
+        peer = connection.peer();
+      } catch (ErrnoException | RuntimeException e) {
+        LOG.warn("refused a connection on {}: no peer credentials ({})", settings.socket(), e.getMessage());
+        closeQuietly(connection);
+        continue;
       }
+      if (!settings.allowedUids().contains(peer.uid())) {
+        LOG.warn("refused a connection from pid {} uid {}: not in --allow-uid {}", peer.pid(), peer.uid(),
+            settings.allowedUids());
+        closeQuietly(connection);
+        continue;
+      }
+      try {
+        handoffs.acquire();
+      } catch (InterruptedException e) {
+        closeQuietly(connection);
+        Thread.currentThread().interrupt();
+        return;
+      }
+      Thread t = new Thread(() -> {
+        try {
+          handoff(connection, peer);
+        } finally {
+          handoffs.release();
+        }
+      }, "handoff-" + peer.pid());
+      t.setDaemon(true);
+      t.start();
     }
   }
 
-  private void take(UnixConnection c) throws ErrnoException {
-    PeerCredentials peer = c.peer();
-    if (!settings.allowedUids().contains(peer.uid())) {
-      LOG.warn("refused a connection from pid {} uid {}: not in --allow-uid {}", peer.pid(), peer.uid(),
-          settings.allowedUids());
-      return;
+  private void handoff(UnixConnection connection, PeerCredentials peer) {
+    try (UnixConnection c = connection) {
+      take(c, peer);
+    } catch (ErrnoException e) {
+      if (e.errno() == UnixConnection.ETIMEDOUT) {
+        LOG.warn("refused a connection from pid {} uid {}: no complete state message within {} ms",
+            peer.pid(), peer.uid(), settings.handoffTimeout().toMillis());
+      } else {
+        LOG.warn("refused a connection from pid {} uid {}: {}", peer.pid(), peer.uid(), e.getMessage());
+      }
+    } catch (RuntimeException e) {
+      LOG.error("connection from pid {} uid {} failed", peer.pid(), peer.uid(), e);
     }
-    c.receiveTimeout(RECEIVE_TIMEOUT_MILLIS);
-    UnixConnection.Received received = c.receive(StateParser.MAX_BYTES, StateParser::isComplete);
+  }
+
+  private static void closeQuietly(UnixConnection c) {
+    try {
+      c.close();
+    } catch (ErrnoException ignored) {
+      // an accepted socket: nothing to flush
+    }
+  }
+
+  private void take(UnixConnection c, PeerCredentials peer) throws ErrnoException {
+    long deadline = System.nanoTime() + settings.handoffTimeout().toNanos();
+    UnixConnection.Received received = c.receive(StateParser.MAX_BYTES, StateParser::isComplete, deadline);
     Optional<Fd> listenerFd = Optional.empty();
     try {
       listenerFd = pick(received, peer);
@@ -144,6 +191,11 @@ public final class Agent implements AutoCloseable {
         throw new StateRejectedException("\"fds\" names seccompFd at " + index.get() + " but "
             + received.fds().size() + " descriptors arrived");
       }
+      String kind = describe(received.fds().get(index.get()));
+      if (!LISTENER_LINK.equals(kind)) {
+        throw new StateRejectedException("the descriptor named seccompFd is not a seccomp listener but "
+            + StateParser.printable(kind));
+      }
     } catch (StateRejectedException e) {
       LOG.warn("refused a state message from pid {} uid {}: {}", peer.pid(), peer.uid(), e.getMessage());
       return Optional.empty();
@@ -168,6 +220,15 @@ public final class Agent implements AutoCloseable {
     t.setDaemon(true);
     t.start();
     return Optional.of(fd);
+  }
+
+  /** What the descriptor is, as {@code /proc/self/fd} shows it (e.g. {@code pipe:[123]}). */
+  private static String describe(Fd fd) {
+    try {
+      return Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd.number())).toString();
+    } catch (IOException | RuntimeException e) {
+      return "unknown (" + e.getMessage() + ")";
+    }
   }
 
   /** Listeners being served now. */

@@ -55,7 +55,7 @@ final class NotificationHandler implements AutoCloseable {
   private final IdMap gidMap;
   private final String ownUserNamespace;
   private final Validity validity;
-  private final Map<String, UserNamespaceMap[]> namespaceMaps = new LinkedHashMap<>();
+  private final Map<String, CachedMaps> namespaceMaps = new LinkedHashMap<>();
   private final VirtualIds fixed;
   private final ThreadCredentials credentials = new ThreadCredentials();
   private final Slot[] slots = new Slot[SLOTS];
@@ -64,6 +64,9 @@ final class NotificationHandler implements AutoCloseable {
   private boolean pidfds = true;
   private ImageDeclarations image;
   private boolean warnedInvisible;
+
+  /** A user namespace's written maps, and the namespace held open. */
+  private record CachedMaps(UserNamespaceMap[] maps, Fd handle) {}
 
   /** One cached thread: its pidfd, the kernel ids and namespace last seen, and their answers. */
   private static final class Slot {
@@ -193,11 +196,11 @@ final class NotificationHandler implements AutoCloseable {
         new long[] {credentials.ruid(), credentials.euid(), credentials.suid()},
         new long[] {credentials.rgid(), credentials.egid(), credentials.sgid()}, new long[0]);
     if (!java.util.Arrays.equals(namespace, ownNamespace)) {
-      UserNamespaceMap[] maps = namespaceMaps.get(ThreadCredentials.text(namespace));
-      if (maps == null) {
-        return false; // the /proc path reads and caches the maps
+      CachedMaps cached = namespaceMaps.get(ThreadCredentials.text(namespace));
+      if (cached == null) {
+        return false; // the /proc path reads the maps, and caches them once written
       }
-      kernelIds = kernelIds.toNamespace(maps[0], maps[1]);
+      kernelIds = kernelIds.toNamespace(cached.maps[0], cached.maps[1]);
     }
     VirtualIds ids = identity.resolve(kernelIds, image);
     s.ruid = credentials.ruid();
@@ -221,10 +224,11 @@ final class NotificationHandler implements AutoCloseable {
     }
   }
 
-  /** Closes the cached pidfds. */
+  /** Closes the cached pidfds and namespace handles. */
   @Override
   public void close() {
     releaseAll();
+    forgetNamespaces();
   }
 
   /** The response to send, or empty when the notification is gone (nothing may be sent). */
@@ -316,16 +320,38 @@ final class NotificationHandler implements AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * The maps of the thread's user namespace. Cached by the namespace's link text only once both
+   * are written (a map is written once; an empty one may be written any moment, so it is read
+   * again every time), and only while the cache holds the namespace open (so its inode number,
+   * the key, cannot pass to a new namespace). Evicting closes those handles and forgets every
+   * answer resolved with them.
+   */
   private UserNamespaceMap[] maps(String namespace, ProcTask task) throws ErrnoException {
-    UserNamespaceMap[] maps = namespaceMaps.get(namespace);
-    if (maps == null) {
-      maps = new UserNamespaceMap[] {task.map(false), task.map(true)};
-      if (namespaceMaps.size() >= MAX_NAMESPACES) {
-        namespaceMaps.clear();
-      }
-      namespaceMaps.put(namespace, maps);
+    CachedMaps cached = namespaceMaps.get(namespace);
+    if (cached != null) {
+      return cached.maps;
     }
+    String uidText = task.mapText(false);
+    String gidText = task.mapText(true);
+    UserNamespaceMap[] maps = {task.map(uidText, false), task.map(gidText, true)};
+    if (uidText.isBlank() || gidText.isBlank()) {
+      return maps;
+    }
+    Fd handle = task.userNamespaceHandle();
+    if (namespaceMaps.size() >= MAX_NAMESPACES) {
+      forgetNamespaces();
+    }
+    namespaceMaps.put(namespace, new CachedMaps(maps, handle));
     return maps;
+  }
+
+  private void forgetNamespaces() {
+    namespaceMaps.values().forEach(c -> closeQuietly(c.handle));
+    namespaceMaps.clear();
+    for (Slot s : slots) {
+      s.resolved = false;
+    }
   }
 
   private static void closeQuietly(Fd fd) {

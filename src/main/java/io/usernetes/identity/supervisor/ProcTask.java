@@ -61,11 +61,32 @@ final class ProcTask implements AutoCloseable {
   }
 
   UserNamespaceMap map(boolean gid) throws ErrnoException {
+    return map(mapText(gid), gid);
+  }
+
+  /**
+   * The text of {@code uid_map} or {@code gid_map}: empty while nobody has written it yet. A map
+   * can be written once only, so a non-empty map never changes; an empty one may.
+   */
+  String mapText(boolean gid) throws ErrnoException {
+    return read(gid ? "gid_map" : "uid_map", new byte[MAX_MAP]);
+  }
+
+  UserNamespaceMap map(String text, boolean gid) throws ErrnoException {
     try {
-      return UserNamespaceMap.parse(read(gid ? "gid_map" : "uid_map", new byte[MAX_MAP]));
+      return UserNamespaceMap.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new ErrnoException(ErrnoException.EIO, "/proc/" + tid + "/uid_map: " + e.getMessage());
+      throw new ErrnoException(ErrnoException.EIO, "/proc/" + tid + (gid ? "/gid_map: " : "/uid_map: ")
+          + e.getMessage());
     }
+  }
+
+  /**
+   * {@code ns/user} opened: holding it keeps the namespace, and so its inode number, from being
+   * freed and given to a new namespace while a cache is keyed by that number.
+   */
+  Fd userNamespaceHandle() throws ErrnoException {
+    return Open.openat(dir, bytes("ns/user"), OpenFlags.O_RDONLY, 0);
   }
 
   /** Scratch size that holds any status file. */

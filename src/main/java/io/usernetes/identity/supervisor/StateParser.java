@@ -175,14 +175,19 @@ public final class StateParser {
     return annotations;
   }
 
+  /** A parser message fit for one log line: no line breaks or control characters (peers choose its text). */
   private static String oneLine(String message) {
     String m = message == null ? "" : message.replaceAll("\\s+", " ").strip();
-    return m.length() > 200 ? m.substring(0, 200) + "…" : m;
+    StringBuilder b = new StringBuilder();
+    m.codePoints().limit(200).forEach(c -> b.appendCodePoint(Character.isISOControl(c)
+        || Character.getType(c) == Character.FORMAT ? '?' : c));
+    return m.codePointCount(0, m.length()) > 200 ? b + "…" : b.toString();
   }
 
   static String printable(String s) {
     StringBuilder b = new StringBuilder();
-    s.codePoints().limit(80).forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f ? (int) '?' : c));
+    s.codePoints().limit(80).forEach(c -> b.appendCodePoint(Character.isISOControl(c)
+        || Character.getType(c) == Character.FORMAT ? (int) '?' : c));
     return b.toString();
   }
 }

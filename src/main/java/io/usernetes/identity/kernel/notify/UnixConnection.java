@@ -26,6 +26,8 @@ public final class UnixConnection implements AutoCloseable {
   static final int MSG_CTRUNC = 0x8;
   static final int MSG_NOSIGNAL = 0x4000;
   static final int MSG_CMSG_CLOEXEC = 0x40000000;
+  /** The errno of a {@link #receive} that ran out of time. */
+  public static final int ETIMEDOUT = 110;
   /** Room for this many descriptors per {@code recvmsg}; more are a protocol violation. */
   static final int MAX_FDS = 16;
   static final int CONTROL_SIZE = 16 + 8 * ((4 * MAX_FDS + 7) / 8);
@@ -85,6 +87,17 @@ public final class UnixConnection implements AutoCloseable {
    * dups the connection to send and closes only the dup, so EOF comes when runc exits.
    */
   public Received receive(int maxBytes, java.util.function.Predicate<byte[]> complete) throws ErrnoException {
+    return receive(maxBytes, complete, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@link #receive(int, java.util.function.Predicate)} that gives up at {@code deadline} (a
+   * {@link System#nanoTime} value) with {@code ETIMEDOUT}, however the peer paces its bytes: a
+   * per-call timeout ({@code SO_RCVTIMEO}) alone would let a peer that sends one byte now and then
+   * hold the connection for ever. Received descriptors are closed when it gives up.
+   */
+  public Received receive(int maxBytes, java.util.function.Predicate<byte[]> complete, long deadline)
+      throws ErrnoException {
     ByteArrayOutputStream data = new ByteArrayOutputStream();
     List<Fd> fds = new ArrayList<>();
     boolean tooLarge = false;
@@ -100,6 +113,10 @@ public final class UnixConnection implements AutoCloseable {
         message.setLong(24, 1);
         message.setPointer(32, control);
         message.setLong(40, CONTROL_SIZE);
+        if (deadline != Long.MAX_VALUE && !readable(deadline)) {
+          new Received(new byte[0], fds, false, false).closeAll();
+          throw new ErrnoException(ETIMEDOUT, "recvmsg: no complete message in time");
+        }
         long r;
         do {
           r = NotifyLib.recvmsg(fd.number(), message, MSG_CMSG_CLOEXEC);
@@ -125,6 +142,25 @@ public final class UnixConnection implements AutoCloseable {
       }
     }
     return new Received(tooLarge ? new byte[0] : data.toByteArray(), fds, tooLarge, truncated);
+  }
+
+  /** Waits until the socket is readable (data, EOF or error) or {@code deadline} passes. */
+  private boolean readable(long deadline) throws ErrnoException {
+    byte[] pollfd = new byte[8];
+    ByteBuffer.wrap(pollfd).order(ByteOrder.nativeOrder()).putInt(0, fd.number()).putShort(4, (short) 1);
+    while (true) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      int r = NotifyLib.poll(pollfd, 1, (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
+      if (r > 0) {
+        return true;
+      }
+      if (r == -1 && !Errors.interrupted(r)) {
+        throw Errors.failure("poll(socket)");
+      }
+    }
   }
 
   /** Adopts the descriptors of every {@code SCM_RIGHTS} message in a control buffer. */
