@@ -31,10 +31,11 @@ class OverlayHostModeIT {
   void createNamespace() throws Exception {
     namespace = new ProcessBuilder("unshare", "--user", "--mount", "--propagation", "private", "sleep", "600").start();
     long pid = namespace.pid();
-    for (int i = 0; i < 100 && Files.readString(Path.of("/proc/" + pid + "/uid_map")).isEmpty()
-        && Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/user")).equals(
-            Files.readSymbolicLink(Path.of("/proc/self/ns/user"))); i++) {
-      Thread.sleep(10); // until unshare has made the namespace
+    // until unshare has made the namespace (before, the process still shares ours, whose
+    // uid_map is not empty: writing then would be refused with EPERM)
+    Path ours = Files.readSymbolicLink(Path.of("/proc/self/ns/user"));
+    for (int i = 0; i < 500 && Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/user")).equals(ours); i++) {
+      Thread.sleep(10);
     }
     for (String map : List.of("uid_map", "gid_map")) {
       Files.write(Path.of("/proc/" + pid + "/" + map), MAP.getBytes(StandardCharsets.US_ASCII)); // one write(2)

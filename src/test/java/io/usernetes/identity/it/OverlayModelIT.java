@@ -27,7 +27,7 @@ class OverlayModelIT {
         + "cd " + l.lower(2) + "; " + start + "; echo gone > d; mkdir x.txt; echo hidden > x.txt/h\n"
         + "cd " + l.lower(1) + "; mknod d c 0 0; mkdir x.txt; touch x.txt/.wh..wh..opq; echo top > a\n"
         + "echo top > " + plain + "/a; mkdir " + plain + "/x.txt");
-    String script = Installed.project().resolve("src/test/resources/it/same_operations.py").toString();
+    String script = Installed.project().resolve("src/test/python/same_operations.py").toString();
     try (OverlayMount m = l.mount()) {
       assertEquals("same after 300 operations\n",
           Sh.ok(List.of("python3", script, Integer.toString(seed), "300", l.mnt.toString(), plain.toString())));
