@@ -19,6 +19,7 @@ public final class ErrnoException extends IOException {
   public static final int EINTR = 4;
   public static final int EIO = 5;
   public static final int EBADF = 9;
+  public static final int ENOMEM = 12;
   public static final int EACCES = 13;
   public static final int EBUSY = 16;
   public static final int EEXIST = 17;

@@ -171,7 +171,7 @@ public final class MountSetup {
   /** The libfuse options of the mount, fuse-overlayfs's defaults plus what the options asked. */
   public static List<String> fuseOptions(MountOptions options, boolean readOnly) {
     List<String> o = new ArrayList<>(List.of("fsname=usernetes-identity", "subtype=usernetes-identity",
-        "default_permissions", "nonempty", "hard_remove", "big_writes", "use_ino"));
+        "default_permissions", "nonempty", "hard_remove", "big_writes", "use_ino", "splice_read"));
     if (ProcessIds.geteuid() == 0) {
       o.add("allow_other");
       o.add("suid");
