@@ -3,10 +3,8 @@ package io.usernetes.identity.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,25 +14,11 @@ import org.junit.jupiter.api.Test;
  * {@code listenerPath} points at it. The container's process runs as kernel uid/gid 1633; its
  * image declares 60000, whose pool id that is.
  */
-class SupervisorIT {
-  private static Path dir;
-  private static Path rootfs;
-  private static RunningSupervisor supervisor;
-  private static Runc runc;
+class SupervisorIT extends RuncSupervisorTest {
 
   @BeforeAll
   static void startSupervisor() throws Exception {
-    dir = Files.createTempDirectory(Installed.project().resolve("target"), "supervisor-it-");
-    rootfs = OciBundles.rootfs(dir);
-    runc = new Runc(dir.resolve("runc"));
-    supervisor = RunningSupervisor.start(dir);
-  }
-
-  @AfterAll
-  static void stopSupervisor() throws Exception {
-    if (supervisor != null) {
-      supervisor.close();
-    }
+    startAll("supervisor-it-");
   }
 
   private static Path bundle(String name, String metadata, String... args) throws Exception {

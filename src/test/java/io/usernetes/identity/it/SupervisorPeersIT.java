@@ -10,7 +10,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,31 +19,17 @@ import org.junit.jupiter.api.Test;
  * peer, and the supervisor goes on serving a real runc container. The socket is made mode 0666
  * here so that a user the supervisor does not allow can reach it at all.
  */
-class SupervisorPeersIT {
+class SupervisorPeersIT extends RuncSupervisorTest {
   private static final int HANDOFF_TIMEOUT = 5;
   /** Refused modes: every one ends in one "refused …" (or "sent nothing") line. */
   private static final List<String> REFUSED = List.of("garbage", "truncated", "oversized", "nested",
       "silent-close", "duplicate", "not-listener", "too-many-fds");
-  private static Path dir;
-  private static Path rootfs;
-  private static Runc runc;
-  private static RunningSupervisor supervisor;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory(Installed.project().resolve("target"), "supervisor-peers-it-");
+    startAll("supervisor-peers-it-", "--handoff-timeout", Integer.toString(HANDOFF_TIMEOUT));
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    rootfs = OciBundles.rootfs(dir);
-    runc = new Runc(dir.resolve("runc"));
-    supervisor = RunningSupervisor.start(dir, "--handoff-timeout", Integer.toString(HANDOFF_TIMEOUT));
     Files.setPosixFilePermissions(supervisor.socket, PosixFilePermissions.fromString("rw-rw-rw-"));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (supervisor != null) {
-      supervisor.close();
-    }
   }
 
   @Test

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,27 +20,13 @@ import org.junit.jupiter.api.Test;
  * cached per thread, callers killed while blocked, threads exiting, and a fork storm inside a
  * container. Every answer must be the caller's own and the supervisor must stay healthy.
  */
-class SupervisorRacesIT {
+class SupervisorRacesIT extends RuncSupervisorTest {
   /** x86_64 numbers of the notified calls: where a blocked caller sits. */
   private static final Set<String> IDENTITY_CALLS = Set.of("102", "104", "107", "108", "115", "118", "120");
-  private static Path dir;
-  private static Path rootfs;
-  private static Runc runc;
-  private static RunningSupervisor supervisor;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory(Installed.project().resolve("target"), "supervisor-races-it-");
-    rootfs = OciBundles.rootfs(dir);
-    runc = new Runc(dir.resolve("runc"));
-    supervisor = RunningSupervisor.start(dir);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (supervisor != null) {
-      supervisor.close();
-    }
+    startAll("supervisor-races-it-");
   }
 
   /**
