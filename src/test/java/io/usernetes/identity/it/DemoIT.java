@@ -1,0 +1,22 @@
+package io.usernetes.identity.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The README's first command: scripts/demo runs to the end and shows what it promises. */
+class DemoIT {
+  @Test
+  void theDemoShowsBothViewsOfAMountAndAProcessWithItsTrueIds() throws Exception {
+    Sh.Result r = Sh.exec(List.of("env", "USERNETES_IDENTITY_JAR=" + System.getProperty("usernetes.jar"),
+        Installed.project().resolve("scripts/demo").toString()));
+    assertEquals(0, r.status(), r.err() + r.out());
+    assertTrue(r.out().contains("60000 -> 1633 hashed into pool 1-1999"), r.out());
+    assertTrue(r.out().matches("(?s).*60000:60000 merged/home/alice/results.txt\\s+1633:1633 upper/home/alice/results.txt.*"),
+        r.out());
+    assertTrue(r.out().contains("1633 merged/home/alice/results.txt"), "the forged record is ignored: " + r.out());
+    assertTrue(r.out().contains("uid=60000 gid=60000"), r.out());
+  }
+}
