@@ -31,11 +31,6 @@ public final class Configuration {
     this.logLevel = choice(Setting.LOG_LEVEL, Level.class);
   }
 
-  /** The built-in defaults alone: for tests and for programs run without any configuration. */
-  public static Configuration defaults() {
-    return new ConfigLoader(Map.of(), Optional.empty()).load(Map.of(), Optional.empty());
-  }
-
   private IdMap idMap(Setting setting) {
     try {
       return IdMap.parse(values.get(setting));

@@ -27,11 +27,6 @@ public final class Daemonize {
     }
   }
 
-  /** Starts a new session unless this process already leads one (EPERM then is harmless). */
-  public static void newSession() {
-    LibC.setsid();
-  }
-
   /** Sets the file mode creation mask; the mount sets modes itself, so it uses 0. */
   public static int umask(int mask) {
     return LibC.umask(mask);

@@ -50,11 +50,8 @@ final class LibC {
 
   static native int umask(int mask);
 
-  static native int setsid();
-
   static native int statfs(byte[] path, byte[] buf);
 
-  static native int umount2(byte[] target, int flags);
 
   static native int openat(int dirfd, byte[] path, int flags, int mode);
 

@@ -4,8 +4,6 @@ package io.usernetes.identity.kernel;
 public final class Mounts {
   /** {@code FUSE_SUPER_MAGIC}: what statfs(2) reports for a live FUSE mount. */
   public static final long FUSE_SUPER_MAGIC = 0x65735546L;
-  private static final int MNT_DETACH = 2;
-  private static final int UMOUNT_NOFOLLOW = 8;
   /** {@code struct statfs} is 120 bytes on LP64; {@code f_type} is its first word. */
   private static final int STATFS_SIZE = 120;
 
@@ -18,12 +16,5 @@ public final class Mounts {
       throw Syscall.failure("statfs", path);
     }
     return java.nio.ByteBuffer.wrap(buf).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
-  }
-
-  /** Detaches the mount at {@code path} without following a symlink there ({@code umount2}). */
-  public static void detach(byte[] path) throws ErrnoException {
-    if (LibC.umount2(Syscall.cString("umount2", path), MNT_DETACH | UMOUNT_NOFOLLOW) == -1) {
-      throw Syscall.failure("umount2", path);
-    }
   }
 }

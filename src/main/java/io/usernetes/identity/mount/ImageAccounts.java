@@ -12,7 +12,6 @@ import io.usernetes.identity.layers.LayerStack;
 import io.usernetes.identity.layers.MergedPath;
 import io.usernetes.identity.layers.Node;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,10 +57,5 @@ public final class ImageAccounts {
       LOG.debug("no /{}: {}", new String(path, StandardCharsets.ISO_8859_1), e.getMessage());
       return "";
     }
-  }
-
-  /** The empty declaration, for tests and images without account files. */
-  public static HostIdResolver none(IdMap map) {
-    return HostIdResolver.of(map, List.of());
   }
 }

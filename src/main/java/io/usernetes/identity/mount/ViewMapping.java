@@ -33,10 +33,6 @@ public final class ViewMapping {
     return squashTo >= 0;
   }
 
-  public boolean isIdentity() {
-    return triples.isEmpty() && squashTo < 0;
-  }
-
   /** The id shown for a stored id. */
   public long toView(long stored) {
     if (squashTo >= 0) {

@@ -20,12 +20,4 @@ public record FileOwnership(String path, FileType type, IdOwnership uid, IdOwner
     return uid.record().kind() != RecordValue.Kind.ABSENT
         || gid.record().kind() != RecordValue.Kind.ABSENT;
   }
-
-  public Owner containerOwner() {
-    return new Owner(uid.container(), gid.container());
-  }
-
-  public Owner hostOwner() {
-    return new Owner(uid.host(), gid.host());
-  }
 }
