@@ -53,6 +53,12 @@ public final class Whiteouts {
     }
   }
 
+  /** True when {@code dir} holds a whiteout of {@code name}, in either style. */
+  public static boolean isWhitedOut(Fd dir, byte[] name) throws ErrnoException {
+    Stat st = Attributes.statxOrNull(dir, name);
+    return st != null && isWhiteoutDevice(st) || hasWhiteoutFile(dir, name);
+  }
+
   /** True when directory {@code name} in {@code parent} hides the layers below it. */
   public static boolean isOpaque(Fd parent, byte[] name) throws ErrnoException {
     try (Fd dir = Open.openat(parent, name, OpenFlags.O_PATH | OpenFlags.O_DIRECTORY

@@ -307,7 +307,7 @@ public final class Overlay implements AutoCloseable {
     byte[] name = MergedPath.name(path);
     boolean whiteout;
     try {
-      whiteout = hasWhiteout(upperDir, name);
+      whiteout = Whiteouts.isWhitedOut(upperDir, name);
     } catch (ErrnoException e) {
       upperDir.close();
       throw e;
@@ -425,11 +425,6 @@ public final class Overlay implements AutoCloseable {
     }
   }
 
-  private static boolean hasWhiteout(Fd dir, byte[] name) throws ErrnoException {
-    Stat st = Attributes.statxOrNull(dir, name);
-    return st != null && Whiteouts.isWhiteoutDevice(st) || Whiteouts.hasWhiteoutFile(dir, name);
-  }
-
   /** Swaps a file for a whiteout in one step (RENAME_WHITEOUT) where the kernel allows it. */
   private boolean renameToWhiteout(Fd dir, byte[] name) throws ErrnoException {
     if (!whiteouts.usesDevices()) {
@@ -491,7 +486,7 @@ public final class Overlay implements AutoCloseable {
         if (source.type() != Stat.S_IFREG && source.type() != Stat.S_IFDIR) {
           RecordStore.moveEntry(fromDir, fromName, toDir, toName);
         }
-        if (source.isDirectory() && target == null && hasWhiteout(toDir, toName)) {
+        if (source.isDirectory() && target == null && Whiteouts.isWhitedOut(toDir, toName)) {
           // a directory cannot be renamed over the 0/0 device (ENOTDIR), and whatever the
           // whiteout hid below must stay hidden under the directory that takes its place
           Whiteouts.remove(toDir, toName);
