@@ -106,4 +106,16 @@ class OwnershipCommandsTest {
     assertEquals(2, run.status());
     assertEquals("identity-map: " + layer.resolve("good") + ": not a directory\n", run.err());
   }
+
+  @Test
+  void treeReportsProgressOnStderrForBigTreesUnlessQuiet() throws IOException {
+    Path big = Files.createDirectory(layer.resolve("big"));
+    for (int i = 0; i < io.usernetes.identity.ownership.TreeScan.PROGRESS_EVERY; i++) {
+      Files.createFile(big.resolve("f" + i));
+    }
+    CliRun run = CliRun.of("tree", layer.toString());
+    assertEquals(0, run.status(), run.out());
+    assertEquals("identity-map: 10000 entries scanned...\n", run.err());
+    assertEquals("", CliRun.of("tree", "--quiet", layer.toString()).err());
+  }
 }
