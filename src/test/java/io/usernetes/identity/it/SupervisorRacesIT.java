@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 class SupervisorRacesIT extends RuncSupervisorTest {
   /** x86_64 numbers of the notified calls: where a blocked caller sits. */
   private static final Set<String> IDENTITY_CALLS = Set.of("102", "104", "107", "108", "115", "118", "120");
+  /** nanosleep and clock_nanosleep: where sleep(1) sits. */
+  private static final Set<String> SLEEP_CALLS = Set.of("35", "230");
 
   @BeforeAll
   static void start() throws Exception {
@@ -74,19 +76,22 @@ class SupervisorRacesIT extends RuncSupervisorTest {
   void callersKilledWhileBlockedDisturbNoOther() throws Exception {
     String name = Runc.name("blocked");
     Path bundle = OciBundles.bundle(dir.resolve(name), rootfs, supervisor.socket, null, "sh", "-c",
-        "id -u; sleep 2; i=0; while [ $i -lt 20 ]; do id -u & i=$((i+1)); done; wait; echo done");
+        "id -u; sleep 3; i=0; while [ $i -lt 20 ]; do id -u & i=$((i+1)); done; wait; echo done");
     Path out = dir.resolve(name + ".out");
     try {
       Sh.ok(List.of("sh", "-c", String.join(" ", runc.command("run", "-d", "--bundle", bundle.toString(), name))
           + " >" + out + " 2>&1"));
       waitFor(out, "60000\n"); // the first answer: the shell is past its start-up calls
+      long init = containerPid(name);
+      // busybox's sleep asks getuid as it starts: stop the supervisor only once it sleeps
+      for (int i = 0; i < 100 && childrenIn(init, SLEEP_CALLS).isEmpty(); i++) {
+        Thread.sleep(20);
+      }
       supervisor.signal("STOP");
-      long init = Long.parseLong(Files.readString(Path.of("/proc", Long.toString(containerPid(name)), "stat"))
-          .split(" ")[0]);
       List<Long> blocked = new ArrayList<>();
       for (int i = 0; i < 100 && blocked.size() < 20; i++) {
         Thread.sleep(100);
-        blocked = blockedChildren(init);
+        blocked = childrenIn(init, IDENTITY_CALLS);
       }
       assertEquals(20, blocked.size(), "callers blocked in a notified call");
       for (int i = 0; i < 20; i += 2) {
@@ -109,8 +114,8 @@ class SupervisorRacesIT extends RuncSupervisorTest {
     return Long.parseLong(m.group(1));
   }
 
-  /** Children of {@code pid} sleeping in a notified identity call. */
-  private static List<Long> blockedChildren(long pid) throws Exception {
+  /** Children of {@code pid} sleeping in one of {@code calls}. */
+  private static List<Long> childrenIn(long pid, Set<String> calls) throws Exception {
     List<Long> out = new ArrayList<>();
     String children = Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children"));
     for (String c : children.strip().split("\\s+")) {
@@ -119,7 +124,7 @@ class SupervisorRacesIT extends RuncSupervisorTest {
       }
       try {
         String syscall = Files.readString(Path.of("/proc", c, "syscall")).split(" ")[0];
-        if (IDENTITY_CALLS.contains(syscall)) {
+        if (calls.contains(syscall)) {
           out.add(Long.parseLong(c));
         }
       } catch (java.io.IOException gone) {
