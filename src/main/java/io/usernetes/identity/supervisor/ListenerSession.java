@@ -1,6 +1,7 @@
 package io.usernetes.identity.supervisor;
 
 import io.usernetes.identity.kernel.ErrnoException;
+import io.usernetes.identity.kernel.KernelRelease;
 import io.usernetes.identity.kernel.notify.Notification;
 import io.usernetes.identity.kernel.notify.Response;
 import io.usernetes.identity.kernel.notify.SeccompListener;
@@ -12,9 +13,11 @@ import org.slf4j.LoggerFactory;
  * Serves one listener fd on its own platform thread until its filter has no users left, then
  * closes it: poll, RECV, answer, SEND.
  *
- * <p>RECV is called only after poll reported the fd readable (before 6.11 a RECV on a filter
- * whose tasks are gone blocks forever). ENOENT from RECV is either a withdrawn notification or,
- * since 6.11, the end: a zero-timeout poll that shows POLLHUP tells which. A blocking native call
+ * <p>Before 6.11 a RECV on a filter whose tasks are gone blocks forever, so RECV is called only
+ * after poll reported the fd readable. Since 6.11 RECV itself returns ENOENT once the filter has
+ * no users, so the loop blocks in RECV and saves a system call per notification. ENOENT from RECV
+ * is either a withdrawn notification or that end: a zero-timeout poll that shows POLLHUP tells
+ * which. A blocking native call
  * must not run on a virtual thread (it would pin the carrier), hence a platform thread each.
  *
  * <p>The pure identity calls go through {@link NotificationHandler#fast} and {@link
@@ -22,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ListenerSession implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ListenerSession.class);
+  /** Kernel commit 95036a79e7b5, "interrupt SECCOMP_IOCTL_NOTIF_RECV when all users have exited". */
+  private static final boolean RECV_ENDS_WITH_FILTER = KernelRelease.running().atLeast(6, 11);
 
   private final String container;
   private final SeccompListener listener;
@@ -63,12 +68,14 @@ final class ListenerSession implements Runnable {
 
   private void serve() throws ErrnoException {
     while (true) {
-      SeccompListener.Readiness r = listener.poll(-1);
-      if (r == SeccompListener.Readiness.HUNG_UP) {
-        return;
-      }
-      if (r != SeccompListener.Readiness.READY) {
-        continue;
+      if (!RECV_ENDS_WITH_FILTER) {
+        SeccompListener.Readiness r = listener.poll(-1);
+        if (r == SeccompListener.Readiness.HUNG_UP) {
+          return;
+        }
+        if (r != SeccompListener.Readiness.READY) {
+          continue;
+        }
       }
       if (!listener.receive()) {
         if (listener.poll(0) == SeccompListener.Readiness.HUNG_UP) {

@@ -20,8 +20,8 @@ import java.nio.ByteOrder;
  *   <li>{@code ENOENT} from SEND or ID_VALID: the target is gone or gave up the call: {@code
  *       false}, never retried.
  * </ul>
- * Before 6.11 RECV blocks forever on a filter without users: call {@link #receive} only after
- * {@link #poll} said {@link Readiness#READY}.
+ * Before 6.11 RECV blocks forever on a filter without users: there, call {@link #receive} only
+ * after {@link #poll} said {@link Readiness#READY}.
  *
  * <p>The notify loop allocates nothing: the buffers are direct {@link ByteBuffer}s made once per
  * listener (read and written with intrinsified accesses, no JNI per field), the ioctls get their
