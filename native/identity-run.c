@@ -5,10 +5,11 @@
  *
  * A JVM cannot run code between fork and exec, so this small program does, in the process that
  * becomes CMD: set no_new_privs, install a seccomp filter that sends the identity calls
- * (getuid & co., every ABI of this architecture) to user space with
+ * (getuid & co., every ABI of this architecture) and unshare/setns to user space with
  * SECCOMP_FILTER_FLAG_NEW_LISTENER, hand the listener fd to the supervisor at SOCKET with the
  * same OCI container-process-state message runc and crun send (METADATA becomes its
- * "metadata", i.e. listenerMetadata: UID=, GID=, GROUPS= lines), wait for the supervisor's
+ * "metadata", i.e. listenerMetadata: UID=, GID=, GROUPS= lines, plus the line
+ * NAMESPACE_CALLS=notified that tells what this filter sends), wait for the supervisor's
  * "ok", then exec CMD. The filter survives exec; the fd (O_CLOEXEC) does not.
  *
  * Exit status: CMD's own once exec'd; 125 when the filter or the handoff fails; 126/127 when
@@ -59,18 +60,24 @@ static void die(const char *what) {
 /* if A == n, jump `to_notify` instructions ahead (counted from the next one): the block's NOTIFY */
 #define IS(n, to_notify) ((struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (n), (to_notify), 0))
 
-/* The compat table (i386 and 32-bit ARM share it): legacy 16-bit calls and the *32 ones. */
-static const unsigned compat_calls[] = {24, 47, 49, 50, 80, 165, 171, 199, 200, 201, 202, 205, 209, 211};
+/*
+ * The identity calls, then unshare and setns (the supervisor forgets what it knew of a thread's
+ * user namespace when it makes one; the metadata promises it: NAMESPACE_CALLS). The compat
+ * identity numbers (legacy 16-bit calls and the *32 ones) are shared by i386 and 32-bit ARM.
+ */
+#define COMPAT_IDENTITY_CALLS 24, 47, 49, 50, 80, 165, 171, 199, 200, 201, 202, 205, 209, 211
 #if defined(__x86_64__)
 #define NATIVE_ARCH AUDIT_ARCH_X86_64
 #define COMPAT_ARCH AUDIT_ARCH_I386
 #define X32_BIT 0x40000000U
-static const unsigned native_calls[] = {102, 104, 107, 108, 115, 118, 120};
+static const unsigned native_calls[] = {102, 104, 107, 108, 115, 118, 120, 272, 308};
+static const unsigned compat_calls[] = {COMPAT_IDENTITY_CALLS, 310, 346};
 #elif defined(__aarch64__)
 #define NATIVE_ARCH AUDIT_ARCH_AARCH64
 #define COMPAT_ARCH AUDIT_ARCH_ARM
 #define X32_BIT 0U
-static const unsigned native_calls[] = {148, 150, 158, 174, 175, 176, 177};
+static const unsigned native_calls[] = {148, 150, 158, 174, 175, 176, 177, 97, 268};
+static const unsigned compat_calls[] = {COMPAT_IDENTITY_CALLS, 337, 375};
 #else
 #error "identity-run supports x86_64 and aarch64"
 #endif
@@ -148,6 +155,8 @@ int main(int argc, char **argv) {
   size_t at = (size_t)snprintf(json, sizeof json,
       "{\"ociVersion\":\"1.0.2\",\"fds\":[\"seccompFd\"],\"pid\":%d,\"metadata\":\"", (int)getpid());
   at = json_escape(json, at, sizeof json - 256, metadata);
+  /* this filter sends unshare and setns too: say so (NamespaceCalls in the supervisor) */
+  at += (size_t)snprintf(json + at, sizeof json - at, "%sNAMESPACE_CALLS=notified", *metadata ? "\\n" : "");
   at += (size_t)snprintf(json + at, sizeof json - at,
       "\",\"state\":{\"ociVersion\":\"1.0.2\",\"id\":\"run-%d\",\"status\":\"creating\",\"pid\":%d,"
       "\"bundle\":\"/\"}}", (int)getpid(), (int)getpid());

@@ -207,14 +207,16 @@ public final class Agent implements AutoCloseable {
     ExplicitIdentity explicit = ExplicitIdentity.of(state.state().annotations(), state.metadata());
     explicit.warnings().forEach(w -> LOG.warn("container {}: {}", container, w));
     ContainerIdentity identity = new ContainerIdentity(container, explicit);
+    boolean namespaceCalls = NamespaceCalls.promised(state.metadata());
     NotificationHandler handler = new NotificationHandler(container, identity, settings.uidMap(),
-        settings.gidMap(), ownUserNamespace, listener::isValid);
+        settings.gidMap(), ownUserNamespace, namespaceCalls, listener::isValid);
     sessions.incrementAndGet();
     attached.incrementAndGet();
     LOG.info("attach container={} status={} pid={} runtime-pid={} runtime-uid={} identity=\"{}\" "
-            + "sync-wake-up={} listener={}", container, StateParser.printable(state.state().status()),
-        state.pid(), peer.pid(), peer.uid(), explicit.isEmpty() ? "declared by the image" : "explicit " + explicit,
-        sync, fd);
+            + "sync-wake-up={} namespace-calls={} listener={}", container,
+        StateParser.printable(state.state().status()), state.pid(), peer.pid(), peer.uid(),
+        explicit.isEmpty() ? "declared by the image" : "explicit " + explicit, sync,
+        namespaceCalls ? "notified" : "checked per call", fd);
     Thread t = new Thread(new ListenerSession(container, listener, handler, sessions::decrementAndGet),
         "listener-" + container);
     t.setDaemon(true);

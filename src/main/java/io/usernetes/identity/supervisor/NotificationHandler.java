@@ -28,10 +28,19 @@ import org.slf4j.LoggerFactory;
  * path that allocates nothing and reads no {@code /proc} file ({@link #fast}): with an explicit
  * identity the answer is fixed per container; otherwise the thread's kernel ids come from a pidfd
  * ({@link ThreadCredentials}, kept per TID in a small table) and its user namespace from one
- * readlink, both read <em>between RECV and ID_VALID</em>, and the resolved answer is reused while
- * both are unchanged. A pidfd whose thread died (its TID reused) fails with ESRCH and is reopened;
- * a successful read before a successful ID_VALID is the notifying thread's (it held the TID all
- * along). Kernels without {@code PIDFD_GET_INFO} (before 6.13) use the {@code /proc} path.
+ * readlink, both read after RECV, and the resolved answer is reused while both are unchanged (the
+ * readlink is skipped for a resolved thread when the filter promises to send {@link
+ * NamespaceCalls} too, which clear what was resolved for their caller). A
+ * pidfd whose thread died (its TID reused) fails with ESRCH and is reopened. Whose ids were read:
+ * <ul>
+ *   <li>a pidfd opened <em>before</em> this RECV, read successfully after it: its thread held the
+ *       TID over the whole span, and the notifier held that TID at RECV (a pending notification
+ *       is unlinked by its own thread before that thread can exit), so they are one thread. No
+ *       ID_VALID is needed; a notifier gone since makes SEND fail with ENOENT.
+ *   <li>a pidfd opened <em>after</em> RECV may be a newcomer's that took the TID of a notifier
+ *       that died in between: ID_VALID after the read proves the notifier was still there.
+ * </ul>
+ * Kernels without {@code PIDFD_GET_INFO} (before 6.13) use the {@code /proc} path.
  */
 final class NotificationHandler implements AutoCloseable {
   /** {@link #fast}: this notification needs {@link #handle}. */
@@ -54,6 +63,7 @@ final class NotificationHandler implements AutoCloseable {
   private final IdMap uidMap;
   private final IdMap gidMap;
   private final String ownUserNamespace;
+  private final boolean namespaceCallsNotified;
   private final Validity validity;
   private final Map<String, CachedMaps> namespaceMaps = new LinkedHashMap<>();
   private final VirtualIds fixed;
@@ -91,15 +101,20 @@ final class NotificationHandler implements AutoCloseable {
       resolved = false;
     }
 
-    boolean sameAs(ThreadCredentials c) {
+    boolean sameIdsAs(ThreadCredentials c) {
       return resolved && ruid == c.ruid() && euid == c.euid() && suid == c.suid() && rgid == c.rgid()
-          && egid == c.egid() && sgid == c.sgid() && c.userNamespaceIs(namespace);
+          && egid == c.egid() && sgid == c.sgid();
     }
   }
 
+  /**
+   * @param namespaceCallsNotified the filter sends unshare and setns here too ({@link
+   *     NamespaceCalls}): a thread's namespace need not be read again until it makes one
+   */
   NotificationHandler(String container, ContainerIdentity identity, IdMap uidMap, IdMap gidMap,
-      String ownUserNamespace, Validity validity) {
+      String ownUserNamespace, boolean namespaceCallsNotified, Validity validity) {
     this.container = container;
+    this.namespaceCallsNotified = namespaceCallsNotified;
     this.identity = identity;
     this.uidMap = uidMap;
     this.gidMap = gidMap;
@@ -132,11 +147,13 @@ final class NotificationHandler implements AutoCloseable {
       return NOT_FAST;
     }
     Slot s = slots[(int) (tid & (SLOTS - 1))];
+    boolean openedNow = false;
     if (s.tid != tid) {
       s.release();
       if (!open(s, tid)) {
         return NOT_FAST;
       }
+      openedNow = true;
     }
     int r = credentials.read(s.pidfd);
     if (r == -ThreadCredentials.ESRCH) { // that thread is gone and its TID taken by the caller
@@ -144,19 +161,29 @@ final class NotificationHandler implements AutoCloseable {
       if (!open(s, tid)) {
         return NOT_FAST;
       }
+      openedNow = true;
       r = credentials.read(s.pidfd);
     }
-    if (r == 0) {
+    // with the filter's promise a resolved thread is in the namespace it was resolved in
+    boolean namespaceRead = r == 0 && !(namespaceCallsNotified && s.resolved);
+    if (namespaceRead) {
       r = credentials.readUserNamespace(tid);
     }
     if (r != 0) {
       unsupported(r);
       return NOT_FAST;
     }
-    if (!s.sameAs(credentials) && !resolve(s)) {
-      return NOT_FAST;
+    if (!(s.sameIdsAs(credentials) && (!namespaceRead || credentials.userNamespaceIs(s.namespace)))) {
+      r = namespaceRead ? 0 : credentials.readUserNamespace(tid);
+      if (r != 0) {
+        unsupported(r);
+        return NOT_FAST;
+      }
+      if (!resolve(s)) {
+        return NOT_FAST;
+      }
     }
-    if (!validity.isValid(id)) {
+    if (openedNow && !validity.isValid(id)) {
       return GONE; // and what was read may belong to another thread: it is not used
     }
     return Answer.clamp(s.answers[which], narrow);
@@ -218,6 +245,13 @@ final class NotificationHandler implements AutoCloseable {
     return true;
   }
 
+  private void forgetThread(long tid) {
+    Slot s = slots[(int) (tid & (SLOTS - 1))];
+    if (s.tid == tid) {
+      s.resolved = false;
+    }
+  }
+
   private void releaseAll() {
     for (Slot s : slots) {
       s.release();
@@ -233,6 +267,9 @@ final class NotificationHandler implements AutoCloseable {
 
   /** The response to send, or empty when the notification is gone (nothing may be sent). */
   Optional<Response> handle(Notification n) throws ErrnoException {
+    if (NamespaceCalls.changesNamespace(n.arch(), n.nr())) {
+      forgetThread(n.tid()); // before it runs: its next identity call reads its namespace again
+    }
     Optional<IdCall.Classified> classified = IdCall.classify(n.arch(), n.nr());
     if (classified.isEmpty()) {
       LOG.debug("{}: {}: not an identity call, CONTINUE", container, n);
