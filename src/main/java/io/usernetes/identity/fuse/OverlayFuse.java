@@ -91,6 +91,8 @@ public final class OverlayFuse extends FuseStubFS {
         () -> readBuf(bufp, size, offset, file(fi.getLong(FI_FH)))));
     fuseOperations.write.set((path, buf, size, offset, fi) -> call("write", path,
         () -> (int) overlay.write(file(fi.getLong(FI_FH)), buf.address(), size, offset)));
+    fuseOperations.write_buf.set((path, buf, offset, fi) -> call("write_buf", path,
+        () -> writeBuf(buf, offset, file(fi.getLong(FI_FH)))));
     fuseOperations.release.set((path, fi) -> call("release", path, () -> {
       OpenFile f = files.remove(fi.getLong(FI_FH));
       if (f != null) {
@@ -101,33 +103,43 @@ public final class OverlayFuse extends FuseStubFS {
   }
 
   /**
-   * Reads by reference: a {@code struct fuse_bufvec} naming the backing file's descriptor and
-   * offset, so libfuse splices the data from the file into /dev/fuse ({@code splice_read})
-   * instead of copying it through a buffer twice. libfuse frees the vector with free(3).
-   * Layout (libfuse 2, LP64): count, idx, off, then one {@code struct fuse_buf}: size, flags,
-   * mem, fd, pos.
+   * Reads by reference: a vector naming the backing file's descriptor and offset, so libfuse
+   * splices the data from the file into /dev/fuse ({@code splice_write}) instead of copying it
+   * through a buffer twice. libfuse frees the vector with free(3).
    */
   private static int readBuf(Pointer bufp, long size, long offset, OpenFile f) throws ErrnoException {
-    long vector = com.sun.jna.Native.malloc(BUFVEC_SIZE);
-    if (vector == 0) {
-      throw new ErrnoException(ErrnoException.ENOMEM, "malloc");
-    }
-    Pointer v = Pointer.wrap(jnr.ffi.Runtime.getSystemRuntime(), vector);
-    v.putLong(0, 1); // count
-    v.putLong(8, 0); // idx
-    v.putLong(16, 0); // off
-    v.putLong(24, size); // buf[0].size
-    v.putLong(32, FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK); // flags (int) and padding
-    v.putLong(40, 0); // mem
-    v.putLong(48, f.fd().number()); // fd (int) and padding
-    v.putLong(56, offset); // pos
+    long vector = allocateVector();
+    FuseBuffers.putFileVector(vector, f.fd().number(), size, offset);
     bufp.putAddress(0, vector);
     return 0;
   }
 
-  private static final long BUFVEC_SIZE = 64;
-  private static final long FUSE_BUF_IS_FD = 1 << 1;
-  private static final long FUSE_BUF_FD_SEEK = 1 << 2;
+  /**
+   * Writes by reference: with {@code splice_read} libfuse hands over the request's data as a pipe,
+   * and {@code fuse_buf_copy} splices it into the backing file, one copy fewer than {@link
+   * Overlay#write}, which does the same pwrite(2).
+   */
+  private static int writeBuf(Pointer source, long offset, OpenFile f) throws ErrnoException {
+    long destination = allocateVector();
+    try {
+      FuseBuffers.putFileVector(destination, f.fd().number(), FuseBuffers.size(source.address()), offset);
+      long r = FuseBuffers.copy(destination, source.address());
+      if (r < 0) {
+        throw new ErrnoException((int) -r, "write");
+      }
+      return (int) r;
+    } finally {
+      com.sun.jna.Native.free(destination);
+    }
+  }
+
+  private static long allocateVector() throws ErrnoException {
+    long vector = com.sun.jna.Native.malloc(FuseBuffers.VECTOR_SIZE);
+    if (vector == 0) {
+      throw new ErrnoException(ErrnoException.ENOMEM, "malloc");
+    }
+    return vector;
+  }
 
   /** {@code struct fuse_file_info} (libfuse 2, LP64): {@code int flags} at 0, {@code uint64_t fh} at 24. */
   private static final long FI_FLAGS = 0;

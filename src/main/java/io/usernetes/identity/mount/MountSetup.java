@@ -171,7 +171,13 @@ public final class MountSetup {
   /** The libfuse options of the mount, fuse-overlayfs's defaults plus what the options asked. */
   public static List<String> fuseOptions(MountOptions options, boolean readOnly) {
     List<String> o = new ArrayList<>(List.of("fsname=usernetes-identity", "subtype=usernetes-identity",
-        "default_permissions", "nonempty", "hard_remove", "big_writes", "use_ino", "splice_read"));
+        "default_permissions", "nonempty", "hard_remove", "big_writes", "use_ino"));
+    // data by splice both ways (read_buf, write_buf): /dev/fuse to pipe to file, one copy fewer
+    o.addAll(List.of("splice_read", "splice_write"));
+    // keep a file's page cache across opens while its mtime and size are unchanged, checked at
+    // every open (ac_attr_timeout=0): hard-linked names are separate kernel inodes here, so a
+    // write through one must still reach the next open of the other
+    o.addAll(List.of("auto_cache", "ac_attr_timeout=0"));
     if (ProcessIds.geteuid() == 0) {
       o.add("allow_other");
       o.add("suid");

@@ -25,6 +25,34 @@ class OverlayDataIT {
     assertEquals(sum, Sh.ok("sha256sum < " + l.upper.resolve("big")));
   }
 
+  /**
+   * A file opened again keeps the pages read before (auto_cache), as a kernel file system does:
+   * fincore opens it anew and counts its resident pages.
+   */
+  @Test
+  void aFileOpenedAgainKeepsItsPageCache() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    Sh.ok("head -c 4M /dev/urandom > " + l.lower(1).resolve("f"));
+    try (OverlayMount m = l.mount()) {
+      Sh.ok("cat " + l.m("f") + " > /dev/null");
+      assertEquals("1024", Sh.ok("fincore --noheadings --output PAGES " + l.m("f")).strip());
+    }
+  }
+
+  /**
+   * Hard-linked names are separate kernel inodes under jnr-fuse's path API: a write through one
+   * must drop what the other's page cache holds at its next open, however soon.
+   */
+  @Test
+  void aWriteThroughOneHardLinkReachesTheNextReadOfTheOther() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    try (OverlayMount m = l.mount()) {
+      Sh.ok("printf aaaa > " + l.m("f") + "; ln " + l.m("f") + " " + l.m("g") + "; cat " + l.m("g") + " > /dev/null");
+      assertEquals("bbbb", Sh.ok("printf bbbb > " + l.m("f") + "; cat " + l.m("g")));
+      assertEquals("cccc", Sh.ok("printf cccc | dd of=" + l.m("f") + " conv=notrunc status=none; cat " + l.m("g")));
+    }
+  }
+
   @Test
   void sparseFilesStaySparse() throws Exception {
     Layers l = Layers.in(dir, 1);
