@@ -39,10 +39,21 @@ public final class Xattrs {
   /** Each thread's native buffer for the *xattrat calls' values (struct xattr_args holds a pointer). */
   private static final ThreadLocal<Memory> BUFFER = ThreadLocal.withInitial(() -> new Memory(FIRST_BUFFER));
 
-  /** Set once the *xattrat calls answered {@code ENOSYS} (kernel before 6.13, or a seccomp filter). */
-  private static volatile boolean noXattrAt;
+  /**
+   * Whether the *xattrat calls (6.13+) can be used: a kernel that has them answers a lookup from
+   * fd -1 with {@code EBADF}; a kernel without them says {@code ENOSYS}, and a seccomp filter
+   * that does not know them (a container profile, say) answers before any argument is looked
+   * at, with whatever errno it was written with ({@code EPERM} in many). Asked once.
+   */
+  private static final boolean XATTR_AT = probeXattrAt();
 
   private Xattrs() {}
+
+  private static boolean probeXattrAt() {
+    long[] args = {0, 0};
+    long r = LibC.syscall(LibC.SYS_GETXATTRAT, -1, new byte[] {'x', 0}, 0, "user.x\0".getBytes(US_ASCII), args, 16);
+    return r == -1 && Native.getLastError() == ErrnoException.EBADF;
+  }
 
   /**
    * Attribute {@code attr} of {@code name} in directory {@code dir} (a symlink there is not
@@ -51,7 +62,7 @@ public final class Xattrs {
    * object and going through {@code /proc/self/fd}.
    */
   public static byte[] getAtOrNull(Fd dir, byte[] name, byte[] attr) throws ErrnoException {
-    if (!noXattrAt) {
+    if (XATTR_AT) {
       int d = dir.number();
       byte[] path = cString("getxattrat", name);
       byte[] a = cString("getxattrat", attr);
@@ -68,9 +79,7 @@ public final class Xattrs {
       if (errno == ErrnoException.ENODATA) {
         return null;
       }
-      if (errno == ErrnoException.ENOSYS) {
-        noXattrAt = true;
-      } else if (errno != ErrnoException.ERANGE) {
+      if (errno != ErrnoException.ERANGE) { // a bigger value: the path below sizes its buffer
         throw Syscall.failure("getxattrat", name, attr);
       }
     }
@@ -90,7 +99,7 @@ public final class Xattrs {
 
   /** Sets attribute {@code attr} of {@code name} in {@code dir} ({@code setxattrat}, else as {@link #set}). */
   public static void setAt(Fd dir, byte[] name, byte[] attr, byte[] value, int flags) throws ErrnoException {
-    if (!noXattrAt) {
+    if (XATTR_AT) {
       int d = dir.number();
       byte[] path = cString("setxattrat", name);
       byte[] a = cString("setxattrat", attr);
@@ -108,10 +117,7 @@ public final class Xattrs {
       if (r == 0) {
         return;
       }
-      if (Native.getLastError() != ErrnoException.ENOSYS) {
-        throw Syscall.failure("setxattrat", name, attr);
-      }
-      noXattrAt = true;
+      throw Syscall.failure("setxattrat", name, attr);
     }
     try (Fd object = Open.openat(dir, name, OBJECT, 0)) {
       set(object, attr, value, flags);
@@ -120,7 +126,7 @@ public final class Xattrs {
 
   /** Removes attribute {@code attr} of {@code name} in {@code dir} if it has it. */
   public static void removeAtIfPresent(Fd dir, byte[] name, byte[] attr) throws ErrnoException {
-    if (!noXattrAt) {
+    if (XATTR_AT) {
       int d = dir.number();
       byte[] path = cString("removexattrat", name);
       byte[] a = cString("removexattrat", attr);
@@ -135,10 +141,7 @@ public final class Xattrs {
       if (errno == ErrnoException.ENODATA) {
         return;
       }
-      if (errno != ErrnoException.ENOSYS) {
-        throw Syscall.failure("removexattrat", name, attr);
-      }
-      noXattrAt = true;
+      throw Syscall.failure("removexattrat", name, attr);
     }
     try (Fd object = Open.openat(dir, name, OBJECT, 0)) {
       removeIfPresent(object, attr);
