@@ -29,9 +29,10 @@ import picocli.CommandLine.Spec;
         "Regular files and directories keep their record in user.usernetes.uid/gid; symlinks",
         "and special files in user.usernetes.entry.<key> on their parent directory.",
         "",
-        "A path that is not printable UTF-8 is shown in double quotes, each byte outside",
-        "printable ASCII as \\xNN and \\\" and \\\\ escaped; a path shown as it is never starts",
-        "with a double quote. PATH is taken in the bytes of the locale's charset.",
+        "A path that is not printable UTF-8 is shown in double quotes, with each",
+        "byte outside printable ASCII as \\xNN, and \\\" and \\\\ escaped; a path shown",
+        "as it is never starts with a double quote. PATH is taken as the bytes of",
+        "the locale's charset.",
         "",
         "Exit status 1 when a record is bad, 2 when a file cannot be read."})
 final class StatCommand implements Callable<Integer> {

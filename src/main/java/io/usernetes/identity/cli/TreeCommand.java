@@ -29,9 +29,9 @@ import picocli.CommandLine.Spec;
         "owner, files without a record, and drifted or corrupt records, listing each bad one.",
         "Progress goes to stderr every " + TreeScan.PROGRESS_EVERY + " entries.",
         "",
-        "A path that is not printable UTF-8 is shown in double quotes, each byte outside",
-        "printable ASCII as \\xNN and \\\" and \\\\ escaped; a path shown as it is never starts",
-        "with a double quote.",
+        "A path that is not printable UTF-8 is shown in double quotes, with each",
+        "byte outside printable ASCII as \\xNN, and \\\" and \\\\ escaped; a path shown",
+        "as it is never starts with a double quote.",
         "",
         "Exit status 1 when a record is bad or an entry cannot be read."})
 final class TreeCommand implements Callable<Integer> {
