@@ -1,13 +1,17 @@
 package io.usernetes.identity.cli;
 
 import io.usernetes.identity.idmap.IdMap;
+import io.usernetes.identity.kernel.Printable;
 import io.usernetes.identity.ownership.FileOwnership;
 import io.usernetes.identity.ownership.IdOwnership;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** How {@code stat} and {@code tree} show a file's ownership, as text and as JSON. */
+/**
+ * How {@code stat} and {@code tree} show a file's ownership, as text and as JSON. Paths are shown
+ * as {@link Printable#shown} shows names: as they are when printable UTF-8, else quoted.
+ */
 final class OwnershipText {
   private OwnershipText() {}
 
@@ -26,11 +30,15 @@ final class OwnershipText {
 
   static Map<String, Object> json(FileOwnership f) {
     Map<String, Object> row = new LinkedHashMap<>();
-    row.put("path", f.path());
+    row.put("path", path(f));
     row.put("type", f.type().name().toLowerCase(Locale.ROOT));
     row.put("uid", json(f.uid()));
     row.put("gid", json(f.gid()));
     return row;
+  }
+
+  static String path(FileOwnership f) {
+    return Printable.shown(f.path());
   }
 
   private static Map<String, Object> json(IdOwnership id) {

@@ -1,11 +1,12 @@
 package io.usernetes.identity.cli;
 
 import io.usernetes.identity.config.Configuration;
+import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.ownership.FileOwnership;
 import io.usernetes.identity.ownership.OwnershipInspector;
-import java.io.IOException;
+import io.usernetes.identity.ownership.PathBytes;
+import io.usernetes.identity.ownership.Unreadable;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,13 +29,18 @@ import picocli.CommandLine.Spec;
         "Regular files and directories keep their record in user.usernetes.uid/gid; symlinks",
         "and special files in user.usernetes.entry.<key> on their parent directory.",
         "",
+        "A path that is not printable UTF-8 is shown in double quotes, with each",
+        "byte outside printable ASCII as \\xNN, and \\\" and \\\\ escaped; a path shown",
+        "as it is never starts with a double quote. PATH is taken as the bytes of",
+        "the locale's charset.",
+        "",
         "Exit status 1 when a record is bad, 2 when a file cannot be read."})
 final class StatCommand implements Callable<Integer> {
   @ParentCommand IdentityMapCommand parent;
   @Spec CommandSpec spec;
 
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files in a layer or directory.")
-  List<Path> paths;
+  List<String> paths;
 
   @Option(names = "--json", description = "Print JSON instead of text.")
   boolean json;
@@ -48,12 +54,13 @@ final class StatCommand implements Callable<Integer> {
     List<Map<String, Object>> rows = new ArrayList<>();
     boolean problem = false;
     boolean unreadable = false;
-    for (Path path : paths) {
+    for (String path : paths) {
+      byte[] bytes = ArgumentBytes.of(path);
       FileOwnership f;
       try {
-        f = inspector.inspect(path);
-      } catch (IOException e) {
-        err.println("identity-map: " + IoMessages.describe(e));
+        f = inspector.inspect(bytes);
+      } catch (ErrnoException e) {
+        err.println("identity-map: " + IoMessages.describe(Unreadable.of(PathBytes.normalize(bytes), e)));
         err.flush();
         unreadable = true;
         continue;
@@ -62,7 +69,7 @@ final class StatCommand implements Callable<Integer> {
       if (json) {
         rows.add(OwnershipText.json(f));
       } else {
-        out.println(f.path() + ": " + f.type().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+        out.println(OwnershipText.path(f) + ": " + f.type().name().toLowerCase(Locale.ROOT).replace('_', ' '));
         out.println("  " + OwnershipText.line("uid", f.uid(), config.uidMap()));
         out.println("  " + OwnershipText.line("gid", f.gid(), config.gidMap()));
       }

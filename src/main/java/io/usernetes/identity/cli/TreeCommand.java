@@ -1,14 +1,15 @@
 package io.usernetes.identity.cli;
 
 import io.usernetes.identity.config.Configuration;
+import io.usernetes.identity.kernel.ErrnoException;
+import io.usernetes.identity.kernel.Printable;
 import io.usernetes.identity.ownership.FileOwnership;
 import io.usernetes.identity.ownership.OwnershipCensus;
 import io.usernetes.identity.ownership.OwnershipInspector;
+import io.usernetes.identity.ownership.PathBytes;
 import io.usernetes.identity.ownership.TreeScan;
-import java.io.IOException;
+import io.usernetes.identity.ownership.Unreadable;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,13 +29,17 @@ import picocli.CommandLine.Spec;
         "owner, files without a record, and drifted or corrupt records, listing each bad one.",
         "Progress goes to stderr every " + TreeScan.PROGRESS_EVERY + " entries.",
         "",
+        "A path that is not printable UTF-8 is shown in double quotes, with each",
+        "byte outside printable ASCII as \\xNN, and \\\" and \\\\ escaped; a path shown",
+        "as it is never starts with a double quote.",
+        "",
         "Exit status 1 when a record is bad or an entry cannot be read."})
 final class TreeCommand implements Callable<Integer> {
   @ParentCommand IdentityMapCommand parent;
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "DIR", description = "A layer or directory.")
-  Path root;
+  String root;
 
   @Option(names = "--json", description = "Print JSON instead of text.")
   boolean json;
@@ -47,20 +52,25 @@ final class TreeCommand implements Callable<Integer> {
     Configuration config = parent.shared.configuration();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    byte[] rootPath = PathBytes.normalize(ArgumentBytes.of(root));
     OwnershipCensus census;
     try {
-      census = TreeScan.scan(root, new OwnershipInspector(config.uidMap(), config.gidMap()), seen -> {
+      census = TreeScan.scan(rootPath, new OwnershipInspector(config.uidMap(), config.gidMap()), seen -> {
         if (!quiet) {
           err.println("identity-map: " + seen + " entries scanned...");
           err.flush();
         }
       });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (ErrnoException e) {
+      err.println("identity-map: " + IoMessages.describe(Unreadable.of(rootPath, e)));
+      err.flush();
+      return ExitCodes.USAGE;
     }
+    String shownRoot = Printable.shown(rootPath);
+    List<String> unreadable = census.unreadable().stream().map(IoMessages::describe).toList();
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("root", root.toString());
+      doc.put("root", shownRoot);
       doc.put("entries", census.files());
       doc.put("withRecord", census.withRecord());
       doc.put("withoutRecord", census.withoutRecord());
@@ -69,17 +79,17 @@ final class TreeCommand implements Callable<Integer> {
       List<Map<String, Object>> problems = new ArrayList<>();
       census.problems().forEach(f -> problems.add(OwnershipText.json(f)));
       doc.put("problems", problems);
-      doc.put("unreadable", census.unreadable());
+      doc.put("unreadable", unreadable);
       Json.print(out, doc);
     } else {
-      out.println(root + ": " + census.files() + " entries, " + census.withRecord()
+      out.println(shownRoot + ": " + census.files() + " entries, " + census.withRecord()
           + " with an ownership record, " + census.withoutRecord() + " without");
       out.println("files per container uid: " + counts(census.filesPerUid()));
       out.println("files per container gid: " + counts(census.filesPerGid()));
       out.println(census.problems().size() + " bad records, " + census.unreadable().size()
           + " unreadable entries");
       for (FileOwnership f : census.problems()) {
-        out.println("  " + f.path());
+        out.println("  " + OwnershipText.path(f));
         if (f.uid().status().isProblem()) {
           out.println("    " + OwnershipText.line("uid", f.uid(), config.uidMap()));
         }
@@ -87,7 +97,7 @@ final class TreeCommand implements Callable<Integer> {
           out.println("    " + OwnershipText.line("gid", f.gid(), config.gidMap()));
         }
       }
-      census.unreadable().forEach(u -> out.println("  unreadable: " + u));
+      unreadable.forEach(u -> out.println("  unreadable: " + u));
       out.flush();
     }
     return census.clean() ? ExitCodes.OK : ExitCodes.FOUND;

@@ -55,6 +55,15 @@ public final class Open {
   }
 
   /**
+   * Like {@link #directory}, but with {@code O_PATH}: the descriptor only names the directory, so
+   * searching it is enough, as for {@code stat(2)} of a name in it; listing it still needs read
+   * permission (see {@link Entries#list}).
+   */
+  public static Fd directoryPath(byte[] path) throws ErrnoException {
+    return openat("open", LibC.AT_FDCWD, path, path, O_PATH | O_DIRECTORY, 0);
+  }
+
+  /**
    * Opens a relative path without following any symlink and without leaving {@code dir}: with
    * {@code openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)}, or, where
    * the kernel has no {@code openat2}, by opening one component at a time with

@@ -2,10 +2,13 @@ package io.usernetes.identity.ownership;
 
 import io.usernetes.identity.idmap.IdMap;
 
-/** The ownership of one file as the host stores it and as a container sees it. */
-public record FileOwnership(String path, FileType type, IdOwnership uid, IdOwnership gid) {
+/**
+ * The ownership of one file as the host stores it and as a container sees it. {@code path} is the
+ * file's path as the command line or the walk named it, in exact bytes (a name need not be UTF-8).
+ */
+public record FileOwnership(byte[] path, FileType type, IdOwnership uid, IdOwnership gid) {
 
-  public static FileOwnership judge(String path, FileType type, Owner host,
+  public static FileOwnership judge(byte[] path, FileType type, Owner host,
       RecordValue uidRecord, RecordValue gidRecord, IdMap uidMap, IdMap gidMap) {
     return new FileOwnership(path, type,
         IdOwnership.judge(uidMap, host.uid(), uidRecord),

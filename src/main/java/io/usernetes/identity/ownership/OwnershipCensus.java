@@ -10,7 +10,7 @@ public final class OwnershipCensus {
   private final Map<Long, Long> filesPerUid = new TreeMap<>();
   private final Map<Long, Long> filesPerGid = new TreeMap<>();
   private final List<FileOwnership> problems = new ArrayList<>();
-  private final List<String> unreadable = new ArrayList<>();
+  private final List<Unreadable> unreadable = new ArrayList<>();
   private long files;
   private long withRecord;
   private long withoutRecord;
@@ -29,8 +29,8 @@ public final class OwnershipCensus {
     }
   }
 
-  public void addUnreadable(String what) {
-    unreadable.add(what);
+  public void addUnreadable(Unreadable entry) {
+    unreadable.add(entry);
   }
 
   public long files() {
@@ -59,8 +59,8 @@ public final class OwnershipCensus {
     return problems;
   }
 
-  /** Entries that could not be read, each described in one line. */
-  public List<String> unreadable() {
+  /** Entries that could not be read, in the order the walk met them. */
+  public List<Unreadable> unreadable() {
     return unreadable;
   }
 

@@ -1,21 +1,27 @@
 package io.usernetes.identity.ownership;
 
 import io.usernetes.identity.idmap.IdMap;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
-import java.util.Map;
+import io.usernetes.identity.kernel.Attributes;
+import io.usernetes.identity.kernel.ErrnoException;
+import io.usernetes.identity.kernel.Fd;
+import io.usernetes.identity.kernel.Open;
+import io.usernetes.identity.kernel.Stat;
+import io.usernetes.identity.kernel.Xattrs;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Reads the host owner and the ownership record of files in a layer or directory, without
  * following symlinks, and judges them against the id maps. Used by {@code identity-map}.
+ *
+ * <p>Files are named as the mount program names them: a directory descriptor and the exact bytes
+ * of a name in it, so the entry record of a symlink or special file is looked up under the key of
+ * its true name, whatever its encoding.
  */
 public final class OwnershipInspector {
-  private static final String USER_PREFIX = "user.";
+  private static final byte[] UID = OwnershipRecord.UID_XATTR.getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] GID = OwnershipRecord.GID_XATTR.getBytes(StandardCharsets.US_ASCII);
+  /** Entry records live on the parent directory itself, named {@code .} relative to it. */
+  private static final byte[] DOT = {'.'};
 
   private final IdMap uidMap;
   private final IdMap gidMap;
@@ -25,61 +31,44 @@ public final class OwnershipInspector {
     this.gidMap = gidMap;
   }
 
-  public FileOwnership inspect(Path path) throws IOException {
-    Map<String, Object> attrs =
-        Files.readAttributes(path, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
-    FileType type = FileType.ofMode((Integer) attrs.get("mode"));
-    Owner host = new Owner(
-        Integer.toUnsignedLong((Integer) attrs.get("uid")),
-        Integer.toUnsignedLong((Integer) attrs.get("gid")));
+  /**
+   * The file at {@code path}: its directory is opened (symlinks on the way are followed, as a
+   * shell would) and its last name read there (a symlink is the link itself).
+   */
+  public FileOwnership inspect(byte[] path) throws ErrnoException {
+    byte[] normal = PathBytes.normalize(path);
+    try (Fd parent = Open.directoryPath(PathBytes.parent(normal))) {
+      return inspect(parent, PathBytes.name(normal), normal);
+    }
+  }
+
+  /** The file {@code name} in {@code dir}; {@code path} is only what the result shows. */
+  public FileOwnership inspect(Fd dir, byte[] name, byte[] path) throws ErrnoException {
+    Stat stat = Attributes.statx(dir, name);
+    FileType type = FileType.ofMode(stat.mode());
     RecordValue uid;
     RecordValue gid;
     if (type.carriesOwnRecord()) {
-      uid = RecordValue.parse(readXattr(path, OwnershipRecord.UID_XATTR));
-      gid = RecordValue.parse(readXattr(path, OwnershipRecord.GID_XATTR));
+      uid = RecordValue.parse(readXattr(dir, name, UID));
+      gid = RecordValue.parse(readXattr(dir, name, GID));
     } else {
-      Path parent = path.toAbsolutePath().getParent();
-      byte[] entry = parent == null ? null : readXattr(parent,
-          EntryRecordKey.xattrName(path.getFileName().toString().getBytes(
-              jnuCharset())));
-      RecordValue[] both = RecordValue.parseEntry(entry);
+      byte[] key = EntryRecordKey.xattrName(name).getBytes(StandardCharsets.US_ASCII);
+      RecordValue[] both = RecordValue.parseEntry(readXattr(dir, DOT, key));
       uid = both[0];
       gid = both[1];
     }
-    return FileOwnership.judge(path.toString(), type, host, uid, gid, uidMap, gidMap);
+    return FileOwnership.judge(path, type, new Owner(stat.uid(), stat.gid()), uid, gid, uidMap, gidMap);
   }
 
   /** The value of a {@code user.*} xattr, or null when the file has none of that name. */
-  private static byte[] readXattr(Path path, String name) throws IOException {
-    UserDefinedFileAttributeView view = Files.getFileAttributeView(
-        path, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-    String shortName = name.substring(USER_PREFIX.length());
+  private static byte[] readXattr(Fd dir, byte[] name, byte[] attr) throws ErrnoException {
     try {
-      if (!view.list().contains(shortName)) {
-        return null;
-      }
-      ByteBuffer buffer = ByteBuffer.allocate(view.size(shortName));
-      view.read(shortName, buffer);
-      buffer.flip();
-      byte[] value = new byte[buffer.remaining()];
-      buffer.get(value);
-      return value;
-    } catch (FileSystemException e) {
-      if (e.getMessage() != null && e.getMessage().contains("Operation not supported")) {
+      return Xattrs.getAtOrNull(dir, name, attr);
+    } catch (ErrnoException e) {
+      if (e.errno() == ErrnoException.ENOTSUP) {
         return null; // the file system has no user xattrs: it cannot hold a record
       }
       throw e;
-    }
-  }
-
-  /** The charset the JDK uses for file names, so a name is hashed as the bytes on disk. */
-  private static java.nio.charset.Charset jnuCharset() {
-    String name = System.getProperty("sun.jnu.encoding");
-    try {
-      return name == null ? java.nio.charset.Charset.defaultCharset()
-          : java.nio.charset.Charset.forName(name);
-    } catch (IllegalArgumentException e) {
-      return java.nio.charset.Charset.defaultCharset();
     }
   }
 }

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.usernetes.identity.kernel.Attributes;
+import io.usernetes.identity.kernel.Entries;
+import io.usernetes.identity.kernel.Fd;
+import io.usernetes.identity.kernel.Open;
+import io.usernetes.identity.kernel.Xattrs;
 import io.usernetes.identity.ownership.EntryRecordKey;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -98,6 +103,45 @@ class OwnershipCommandsTest {
     assertTrue(dirty.out().contains("1 bad records, 0 unreadable entries"), dirty.out());
     assertTrue(dirty.out().contains("DRIFTED: the record's id maps to host 1633, the file is owned by 5"),
         dirty.out());
+  }
+
+  /** A name that is not UTF-8 is hashed from its exact bytes, not from a decoded String. */
+  @Test
+  void treeCountsASymlinkWhoseNameIsNotUtf8UnderTheIdOfItsEntryRecord() throws Exception {
+    Path dir = Files.createDirectory(layer.resolve("odd"));
+    byte[] name = {'f', (byte) 0xff, 'o'};
+    try (Fd fd = Open.directory(dir.toString().getBytes(StandardCharsets.UTF_8))) {
+      Entries.symlinkat("t".getBytes(StandardCharsets.US_ASCII), fd, name);
+      Attributes.fchownat(fd, name, 1633, 1633);
+      Xattrs.setAt(fd, new byte[] {'.'}, EntryRecordKey.xattrName(name).getBytes(StandardCharsets.US_ASCII),
+          "60000:60000".getBytes(StandardCharsets.US_ASCII), 0);
+    }
+    CliRun run = CliRun.of("tree", "--json", dir.toString());
+    assertEquals(0, run.status(), run.out() + run.err());
+    JsonNode doc = new ObjectMapper().readTree(run.out());
+    assertEquals(2, doc.get("entries").asLong(), run.out());
+    assertEquals(1, doc.get("withRecord").asLong(), run.out());
+    assertEquals(1, doc.get("filesPerUid").get("60000").asLong(), run.out());
+    assertEquals(1, doc.get("filesPerGid").get("60000").asLong(), run.out());
+  }
+
+  @Test
+  void aPathThatIsNotUtf8IsShownQuotedInTextAndInValidJson() throws Exception {
+    Path dir = Files.createDirectory(layer.resolve("odd"));
+    byte[] name = {'b', (byte) 0xfe};
+    try (Fd fd = Open.directory(dir.toString().getBytes(StandardCharsets.UTF_8))) {
+      Entries.symlinkat("t".getBytes(StandardCharsets.US_ASCII), fd, name);
+      Attributes.fchownat(fd, name, 1633, 1633);
+      Xattrs.setAt(fd, new byte[] {'.'}, EntryRecordKey.xattrName(name).getBytes(StandardCharsets.US_ASCII),
+          "0:0".getBytes(StandardCharsets.US_ASCII), 0); // root maps to host 0, not 1633: drifted
+    }
+    String shown = "\"" + dir + "/b\\xfe\"";
+    CliRun text = CliRun.of("tree", dir.toString());
+    assertEquals(1, text.status(), text.out() + text.err());
+    assertTrue(text.out().contains("\n  " + shown + "\n    uid host 1633, record 0 -> container 1633 (DRIFTED"),
+        text.out());
+    CliRun json = CliRun.of("tree", "--json", dir.toString());
+    assertEquals(shown, new ObjectMapper().readTree(json.out()).get("problems").get(0).get("path").asText());
   }
 
   @Test

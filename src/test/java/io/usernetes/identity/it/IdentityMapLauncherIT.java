@@ -2,7 +2,17 @@ package io.usernetes.identity.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.usernetes.identity.kernel.Attributes;
+import io.usernetes.identity.kernel.Entries;
+import io.usernetes.identity.kernel.Fd;
+import io.usernetes.identity.kernel.Open;
+import io.usernetes.identity.kernel.Xattrs;
+import io.usernetes.identity.ownership.EntryRecordKey;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,6 +64,42 @@ class IdentityMapLauncherIT {
     Sh.Result fromEnv = identityMap(List.of("USERNETES_IDENTITY_CONFIG=" + config,
         "USERNETES_IDENTITY_UID_MAP=0:0:1,1:1:1999"), "host", "60000");
     assertEquals("60000 -> 1633 hashed into pool 1-1999\n", fromEnv.out(), fromEnv.err());
+  }
+
+  /**
+   * A symlink named f\xffo (not UTF-8) whose entry record says 60000: tree finds it under its true
+   * id, and stat names it, in a locale whose charset carries the byte 0xff through argv (under a
+   * UTF-8 locale the JDK decodes that byte to U+FFFD, and the name is lost before main runs).
+   */
+  @Test
+  void treeAndStatReadASymlinkWhoseNameIsNotUtf8() throws Exception {
+    Path layer = Files.createDirectory(dir.resolve("layer"));
+    byte[] name = {'f', (byte) 0xff, 'o'};
+    try (Fd fd = Open.directory(layer.toString().getBytes(StandardCharsets.UTF_8))) {
+      Entries.symlinkat("t".getBytes(StandardCharsets.US_ASCII), fd, name);
+      Attributes.fchownat(fd, name, 1633, 1633);
+      Xattrs.setAt(fd, new byte[] {'.'}, EntryRecordKey.xattrName(name).getBytes(StandardCharsets.US_ASCII),
+          "60000:60000".getBytes(StandardCharsets.US_ASCII), 0);
+    }
+
+    Sh.Result tree = identityMap(List.of(), "tree", "--json", layer.toString());
+    assertEquals(0, tree.status(), tree.err());
+    JsonNode census = new ObjectMapper().readTree(tree.out());
+    assertEquals(1, census.get("filesPerUid").get("60000").asLong(), tree.out());
+    assertEquals(1, census.get("filesPerGid").get("60000").asLong(), tree.out());
+
+    Path locales = Files.createDirectory(dir.resolve("locale"));
+    Sh.Result localedef = Sh.exec(List.of("localedef", "-i", "C", "-f", "ISO-8859-1",
+        locales.resolve("C.ISO-8859-1").toString()));
+    assumeTrue(Files.isDirectory(locales.resolve("C.ISO-8859-1")), "localedef failed: " + localedef.err());
+    // argv cannot carry 0xff from here (this JVM encodes it in UTF-8): the shell makes the name
+    Sh.Result stat = Installed.run(List.of("sh", "-c", "exec \"$0\" stat \"$1/$(printf 'f\\377o')\"",
+        Installed.bin("identity-map").toString(), layer.toString()),
+        List.of("LOCPATH=" + locales, "LC_ALL=C.ISO-8859-1"));
+    assertEquals(0, stat.status(), stat.err());
+    assertEquals("\"" + layer + "/f\\xffo\": symlink\n"
+        + "  uid host 1633, record 60000 -> container 60000 (ok)\n"
+        + "  gid host 1633, record 60000 -> container 60000 (ok)\n", stat.out());
   }
 
   @Test

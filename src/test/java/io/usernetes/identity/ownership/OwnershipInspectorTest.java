@@ -1,0 +1,108 @@
+package io.usernetes.identity.ownership;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.usernetes.identity.idmap.IdMap;
+import io.usernetes.identity.kernel.Attributes;
+import io.usernetes.identity.kernel.Entries;
+import io.usernetes.identity.kernel.ErrnoException;
+import io.usernetes.identity.kernel.Fd;
+import io.usernetes.identity.kernel.Open;
+import io.usernetes.identity.kernel.Xattrs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What stat reads, on real files with real xattrs (the tests run as root, as CI does). */
+class OwnershipInspectorTest {
+  private static final byte[] NOT_UTF8 = {'f', (byte) 0xff, 'o'};
+
+  @TempDir Path tmp;
+  private final OwnershipInspector inspector = new OwnershipInspector(IdMap.defaultMap(), IdMap.defaultMap());
+
+  private static byte[] b(String s) {
+    return s.getBytes(UTF_8);
+  }
+
+  private static byte[] path(Path dir, byte[] name) {
+    return PathBytes.child(b(dir.toString()), name);
+  }
+
+  /** A symlink {@code name} in {@code dir}, owned 1633:1633, with entry record {@code value} on {@code dir}. */
+  private static void symlinkWithRecord(Path dir, byte[] name, String value) throws ErrnoException {
+    try (Fd fd = Open.directory(b(dir.toString()))) {
+      Entries.symlinkat(b("target"), fd, name);
+      Attributes.fchownat(fd, name, 1633, 1633);
+      Xattrs.setAt(fd, new byte[] {'.'}, EntryRecordKey.xattrName(name).getBytes(US_ASCII), b(value), 0);
+    }
+  }
+
+  @Test
+  void aSymlinkWhoseNameIsNotUtf8IsReadUnderTheKeyOfItsExactBytes() throws Exception {
+    symlinkWithRecord(tmp, NOT_UTF8, "60000:60000");
+    FileOwnership f = inspector.inspect(path(tmp, NOT_UTF8));
+    assertEquals(FileType.SYMLINK, f.type());
+    assertEquals(IdOwnership.Status.OK, f.uid().status());
+    assertEquals(60000, f.uid().container());
+    assertEquals(60000, f.gid().container());
+    assertArrayEquals(path(tmp, NOT_UTF8), f.path());
+  }
+
+  @Test
+  void theRecordOfOneNameIsNotAnothersWhoseNameDecodesTheSame() throws Exception {
+    // f\xfeo decodes to the same String as f\xffo (both U+FFFD); its record must not be read
+    symlinkWithRecord(tmp, NOT_UTF8, "60000:60000");
+    byte[] other = {'f', (byte) 0xfe, 'o'};
+    try (Fd fd = Open.directory(b(tmp.toString()))) {
+      Entries.symlinkat(b("target"), fd, other);
+    }
+    FileOwnership f = inspector.inspect(path(tmp, other));
+    assertEquals(IdOwnership.Status.NO_RECORD, f.uid().status());
+  }
+
+  @Test
+  void regularFilesAndDirectoriesCarryTheirOwnRecord() throws Exception {
+    Path dir = Files.createDirectory(tmp.resolve("d"));
+    try (Fd fd = Open.directory(b(tmp.toString()))) {
+      Xattrs.setAt(fd, b("d"), b(OwnershipRecord.UID_XATTR), b("60000"), 0);
+      Attributes.fchownat(fd, b("d"), 1633, 0);
+    }
+    FileOwnership f = inspector.inspect(b(dir + "/"));
+    assertEquals(FileType.DIRECTORY, f.type());
+    assertEquals(IdOwnership.Status.OK, f.uid().status());
+    assertEquals(IdOwnership.Status.NO_RECORD, f.gid().status());
+    assertEquals(dir.toString(), new String(f.path(), UTF_8));
+  }
+
+  @Test
+  void aSymlinkOnTheWayIsFollowedButNotTheLastName() throws Exception {
+    Path real = Files.createDirectory(tmp.resolve("real"));
+    Files.createSymbolicLink(tmp.resolve("via"), real);
+    symlinkWithRecord(real, b("l"), "65534:");
+    FileOwnership f = inspector.inspect(b(tmp.resolve("via/l").toString()));
+    assertEquals(FileType.SYMLINK, f.type());
+    assertEquals(IdOwnership.Status.DRIFTED, f.uid().status()); // 65534 maps to 2000, not 1633
+    assertEquals(IdOwnership.Status.NO_RECORD, f.gid().status());
+  }
+
+  @Test
+  void aFileSystemWithoutUserXattrsHasNoRecords() throws Exception {
+    FileOwnership f = inspector.inspect(b("/proc/self/status"));
+    assertEquals(FileType.REGULAR, f.type());
+    assertEquals(IdOwnership.Status.NO_RECORD, f.uid().status());
+    assertEquals(IdOwnership.Status.NO_RECORD, f.gid().status());
+  }
+
+  @Test
+  void aMissingFileIsEnoent() {
+    var e = assertThrows(ErrnoException.class, () -> inspector.inspect(b(tmp.resolve("missing").toString())));
+    assertEquals(ErrnoException.ENOENT, e.errno());
+    e = assertThrows(ErrnoException.class, () -> inspector.inspect(b(tmp.resolve("missing/x").toString())));
+    assertEquals(ErrnoException.ENOENT, e.errno());
+  }
+}
