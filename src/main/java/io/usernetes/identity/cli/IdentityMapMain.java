@@ -9,6 +9,7 @@ public final class IdentityMapMain {
   private IdentityMapMain() {}
 
   public static void main(String[] args) {
+    ArgumentBytes.remember(args);
     System.exit(commandLine().execute(args));
   }
 

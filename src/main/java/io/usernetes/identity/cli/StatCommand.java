@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
         "",
         "A path that is not printable UTF-8 is shown in double quotes, with each",
         "byte outside printable ASCII as \\xNN, and \\\" and \\\\ escaped; a path shown",
-        "as it is never starts with a double quote. PATH is taken as the bytes of",
-        "the locale's charset.",
+        "as it is never starts with a double quote. PATH is taken byte for byte, as",
+        "the shell passed it, whatever the locale.",
         "",
         "Exit status 1 when a record is bad, 2 when a file cannot be read."})
 final class StatCommand implements Callable<Integer> {
