@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.usernetes.identity.kernel.Attributes;
-import io.usernetes.identity.kernel.Entries;
-import io.usernetes.identity.kernel.Fd;
-import io.usernetes.identity.kernel.Open;
-import io.usernetes.identity.kernel.Xattrs;
 import io.usernetes.identity.ownership.EntryRecordKey;
+import io.usernetes.identity.ownership.OddNames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -109,13 +105,7 @@ class OwnershipCommandsTest {
   @Test
   void treeCountsASymlinkWhoseNameIsNotUtf8UnderTheIdOfItsEntryRecord() throws Exception {
     Path dir = Files.createDirectory(layer.resolve("odd"));
-    byte[] name = {'f', (byte) 0xff, 'o'};
-    try (Fd fd = Open.directory(dir.toString().getBytes(StandardCharsets.UTF_8))) {
-      Entries.symlinkat("t".getBytes(StandardCharsets.US_ASCII), fd, name);
-      Attributes.fchownat(fd, name, 1633, 1633);
-      Xattrs.setAt(fd, new byte[] {'.'}, EntryRecordKey.xattrName(name).getBytes(StandardCharsets.US_ASCII),
-          "60000:60000".getBytes(StandardCharsets.US_ASCII), 0);
-    }
+    OddNames.symlinkWithRecord(dir, OddNames.NOT_UTF8, 1633, "60000:60000");
     CliRun run = CliRun.of("tree", "--json", dir.toString());
     assertEquals(0, run.status(), run.out() + run.err());
     JsonNode doc = new ObjectMapper().readTree(run.out());
@@ -128,13 +118,8 @@ class OwnershipCommandsTest {
   @Test
   void aPathThatIsNotUtf8IsShownQuotedInTextAndInValidJson() throws Exception {
     Path dir = Files.createDirectory(layer.resolve("odd"));
-    byte[] name = {'b', (byte) 0xfe};
-    try (Fd fd = Open.directory(dir.toString().getBytes(StandardCharsets.UTF_8))) {
-      Entries.symlinkat("t".getBytes(StandardCharsets.US_ASCII), fd, name);
-      Attributes.fchownat(fd, name, 1633, 1633);
-      Xattrs.setAt(fd, new byte[] {'.'}, EntryRecordKey.xattrName(name).getBytes(StandardCharsets.US_ASCII),
-          "0:0".getBytes(StandardCharsets.US_ASCII), 0); // root maps to host 0, not 1633: drifted
-    }
+    // root maps to host 0, not 1633: drifted
+    OddNames.symlinkWithRecord(dir, new byte[] {'b', (byte) 0xfe}, 1633, "0:0");
     String shown = "\"" + dir + "/b\\xfe\"";
     CliRun text = CliRun.of("tree", dir.toString());
     assertEquals(1, text.status(), text.out() + text.err());

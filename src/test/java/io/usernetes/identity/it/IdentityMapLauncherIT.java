@@ -5,13 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.usernetes.identity.kernel.Attributes;
-import io.usernetes.identity.kernel.Entries;
-import io.usernetes.identity.kernel.Fd;
-import io.usernetes.identity.kernel.Open;
-import io.usernetes.identity.kernel.Xattrs;
-import io.usernetes.identity.ownership.EntryRecordKey;
-import java.nio.charset.StandardCharsets;
+import io.usernetes.identity.ownership.OddNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,13 +66,7 @@ class IdentityMapLauncherIT {
   @Test
   void treeAndStatReadASymlinkWhoseNameIsNotUtf8() throws Exception {
     Path layer = Files.createDirectory(dir.resolve("layer"));
-    byte[] name = {'f', (byte) 0xff, 'o'};
-    try (Fd fd = Open.directory(layer.toString().getBytes(StandardCharsets.UTF_8))) {
-      Entries.symlinkat("t".getBytes(StandardCharsets.US_ASCII), fd, name);
-      Attributes.fchownat(fd, name, 1633, 1633);
-      Xattrs.setAt(fd, new byte[] {'.'}, EntryRecordKey.xattrName(name).getBytes(StandardCharsets.US_ASCII),
-          "60000:60000".getBytes(StandardCharsets.US_ASCII), 0);
-    }
+    OddNames.symlinkWithRecord(layer, OddNames.NOT_UTF8, 1633, "60000:60000");
 
     Sh.Result tree = identityMap(List.of(), "tree", "--json", layer.toString());
     assertEquals(0, tree.status(), tree.err());
