@@ -64,7 +64,7 @@ public final class OverlayFuse extends FuseStubFS {
   /**
    * jnr-fuse wraps each call's {@code struct stat} and {@code struct fuse_file_info} in a new
    * jnr {@code Struct} (FileStat has 16 member objects); JFR showed that allocation as the young
-   * collections of a walk. The calls made per file (getattr, open, read, write, release) get
+   * collections of a walk. The calls made per file (getattr, open, read_buf, write_buf, release) get
    * callbacks that read and write those structs at their offsets instead. The layouts are the
    * LP64 glibc ones of the architectures the kernel binding supports.
    */
@@ -85,12 +85,10 @@ public final class OverlayFuse extends FuseStubFS {
         () -> handle(fi, overlay.open(bytes(path), fi.getInt(FI_FLAGS)))));
     fuseOperations.create.set((path, mode, fi) -> call("create", path,
         () -> handle(fi, overlay.create(bytes(path), (int) mode, fi.getInt(FI_FLAGS), caller()))));
-    fuseOperations.read.set((path, buf, size, offset, fi) -> call("read", path,
-        () -> (int) overlay.read(file(fi.getLong(FI_FH)), buf.address(), size, offset)));
+    // libfuse calls read_buf and write_buf instead of read and write once they are set; the
+    // overrides below serve only where this method returns early
     fuseOperations.read_buf.set((path, bufp, size, offset, fi) -> call("read_buf", path,
         () -> readBuf(bufp, size, offset, file(fi.getLong(FI_FH)))));
-    fuseOperations.write.set((path, buf, size, offset, fi) -> call("write", path,
-        () -> (int) overlay.write(file(fi.getLong(FI_FH)), buf.address(), size, offset)));
     fuseOperations.write_buf.set((path, buf, offset, fi) -> call("write_buf", path,
         () -> writeBuf(buf, offset, file(fi.getLong(FI_FH)))));
     fuseOperations.release.set((path, fi) -> call("release", path, () -> {
