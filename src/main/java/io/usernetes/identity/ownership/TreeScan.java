@@ -136,7 +136,7 @@ public final class TreeScan {
       DirId id;
       List<DirEntry> entries;
       try {
-        id = DirId.of(Attributes.statx(fd));
+        id = DirId.of(Attributes.statx(fd)); // what was opened: the name may have changed since inspect
         // An inspection leaves the layer's access times as they were (where the caller may).
         entries = onTheWay.contains(id) ? null : Entries.list(fd, true);
       } catch (ErrnoException e) {
