@@ -531,10 +531,11 @@ public final class Overlay implements AutoCloseable {
   public void chmod(byte[] path, int mode) throws ErrnoException {
     Lock l = writing();
     try {
-      Node n = copyUp.ensureUpper(stack.lookup(path));
+      Node n = stack.lookup(path);
       if (n.type() == Stat.S_IFLNK) {
         throw new ErrnoException(ErrnoException.EOPNOTSUPP, "chmod", path);
       }
+      copyUp.ensureUpper(n);
       try (Fd dir = stack.dir(stack.upper().index(), MergedPath.parent(path))) {
         Attributes.fchmodat(dir, MergedPath.name(path), mode & 07777);
       }
@@ -547,12 +548,14 @@ public final class Overlay implements AutoCloseable {
   public void chown(byte[] path, long uid, long gid) throws ErrnoException {
     Lock l = writing();
     try {
-      Node n = copyUp.ensureUpper(stack.lookup(path));
+      Node n = stack.lookup(path);
+      // an id the mount cannot store is refused before anything is copied up
       OwnershipTranslator.Decision du = uid < 0 ? null : ownership.uids().store(uid);
       OwnershipTranslator.Decision dg = gid < 0 ? null : ownership.gids().store(gid);
       if (du == null && dg == null) {
         return;
       }
+      n = copyUp.ensureUpper(n);
       byte[] name = MergedPath.name(path);
       try (Fd dir = stack.dir(stack.upper().index(), MergedPath.parent(path))) {
         // the type is the node's: the mount is the only writer of its layers

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,22 @@ class OverlayCopyUpIT {
     assertEquals("target\n", Sh.ok("readlink " + l.upper.resolve("link")));
     assertEquals("60000:60001", Sh.ok("getfattr --only-values -n user.usernetes.entry."
         + Sh.ok("printf link | sha256sum | cut -c1-32").strip() + " " + l.upper));
+  }
+
+  @Test
+  void aRefusedChangeCopiesNothingUp() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    Sh.ok("cd " + dir + "; mkdir l1/d; echo data > l1/d/f; ln -s f l1/d/link");
+    // the view mapping has no stored id for 5000: chown must fail before any copy-up
+    try (OverlayMount m = OverlayMount.mount(List.of(), "-o", l.options() + ",uidmapping=0:0:2000,gidmapping=0:0:2000",
+        l.m(""))) {
+      assertEquals("EINVAL", Sh.errno("os.chown('" + l.m("d/f") + "', 5000, -1)"));
+      // chmod of a symlink itself (fchmodat2 with AT_SYMLINK_NOFOLLOW) is refused as on any Linux file system
+      assertEquals("ENOTSUP", Sh.errno("import ctypes\n    libc = ctypes.CDLL(None, use_errno=True)\n"
+          + "    if libc.syscall(452, -100, b'" + l.m("d/link") + "', 0o600, 0x100) != 0:\n"
+          + "        raise OSError(ctypes.get_errno(), 'fchmodat2')"));
+    }
+    assertEquals("", Sh.ok("ls -A " + l.upper), "nothing was copied up, not even the parent");
   }
 
   @Test
