@@ -51,12 +51,12 @@ public final class CopyUp {
       Stat st = Attributes.statx(from, name);
       Stat parent = Attributes.statx(to);
       byte[] tmp = work.temporaryName();
-      build(from, name, st, tmp);
       try {
+        build(from, name, st, tmp);
         copyAttributes(from, name, st, to, tmp, source.usesOverrideStat());
         Entries.renameat2(work.fd(), tmp, to, name, 0);
-      } catch (ErrnoException e) {
-        discard(tmp, st);
+      } catch (ErrnoException | RuntimeException e) {
+        work.discard(tmp);
         throw e;
       }
       // a copy-up changes nothing the caller can see: the rename must not touch the parent's
@@ -141,21 +141,6 @@ public final class CopyUp {
   private static boolean isOverlayMetadata(byte[] xattr) {
     String name = new String(xattr, StandardCharsets.ISO_8859_1);
     return HiddenXattrs.isHidden(name) && !name.startsWith("user.usernetes.");
-  }
-
-  private void discard(byte[] tmp, Stat st) {
-    try {
-      if (st.type() == Stat.S_IFDIR) {
-        try (Fd d = Open.openat(work.fd(), tmp, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
-          Tree.removeContents(d);
-        }
-        Entries.unlinkat(work.fd(), tmp, Entries.AT_REMOVEDIR);
-      } else {
-        Entries.unlinkat(work.fd(), tmp, 0);
-      }
-    } catch (ErrnoException ignored) {
-      // debris in the work directory is cleared at the next mount
-    }
   }
 
   private static int[] prepend(int first, int[] rest) {

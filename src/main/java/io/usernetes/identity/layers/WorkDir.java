@@ -1,10 +1,12 @@
 package io.usernetes.identity.layers;
 
+import io.usernetes.identity.kernel.Attributes;
 import io.usernetes.identity.kernel.Entries;
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Fd;
 import io.usernetes.identity.kernel.Open;
 import io.usernetes.identity.kernel.OpenFlags;
+import io.usernetes.identity.kernel.Stat;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -47,6 +49,30 @@ public final class WorkDir implements AutoCloseable {
   /** A fresh name for a temporary object. */
   public byte[] temporaryName() {
     return ("#" + counter.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Removes a temporary object after a failed build, whatever its type (a directory with what
+   * was put in it). Best effort: what cannot be removed now is cleared at the next mount.
+   */
+  public void discard(byte[] tmp) {
+    try {
+      Stat st = Attributes.statxOrNull(dir, tmp);
+      if (st == null) {
+        return;
+      }
+      if (st.type() == Stat.S_IFDIR) {
+        try (Fd d = Open.openat(dir, tmp, OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_NOFOLLOW
+            | OpenFlags.O_CLOEXEC, 0)) {
+          Tree.removeContents(d);
+        }
+        Entries.unlinkat(dir, tmp, Entries.AT_REMOVEDIR);
+      } else {
+        Entries.unlinkat(dir, tmp, 0);
+      }
+    } catch (ErrnoException ignored) {
+      // debris in the work directory is cleared at the next mount
+    }
   }
 
   @Override

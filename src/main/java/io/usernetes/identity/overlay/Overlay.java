@@ -190,17 +190,19 @@ public final class Overlay implements AutoCloseable {
   /** Creates and opens a regular file. */
   public OpenFile create(byte[] path, int mode, int flags, Caller caller) throws ErrnoException {
     Lock l = writing();
-    try {
-      Creation c = prepareCreation(path, caller, false);
+    try (Creation c = prepareCreation(path, caller, false)) {
       byte[] tmp = work.temporaryName();
       // the daemon's umask is 0: without set-id bits (which a chown would clear) the file is
       // created with its final permissions and needs no chmod
       int initial = (mode & 06000) == 0 ? mode & 01777 : 0600;
-      Fd fd = Open.openat(work.fd(), tmp, OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_EXCL
-          | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, initial);
+      // the caller's flags (O_SYNC, O_DSYNC, O_DIRECT, O_APPEND, …) stay on the file it gets
+      int open = (flags & ~(OpenFlags.O_ACCMODE | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_TRUNC
+          | OpenFlags.O_NOCTTY)) | OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_EXCL
+          | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
+      Fd fd = Open.openat(work.fd(), tmp, open, initial);
       try {
         finishCreation(c, tmp, Stat.S_IFREG, mode & 07777);
-      } catch (ErrnoException e) {
+      } catch (ErrnoException | RuntimeException e) {
         fd.close();
         throw e;
       }
@@ -212,14 +214,16 @@ public final class Overlay implements AutoCloseable {
 
   public void mkdir(byte[] path, int mode, Caller caller) throws ErrnoException {
     Lock l = writing();
-    try {
-      Creation c = prepareCreation(path, caller, true);
+    try (Creation c = prepareCreation(path, caller, true)) {
       byte[] tmp = work.temporaryName();
       Entries.mkdirat(work.fd(), tmp, 0700);
       int permissions = (mode & 07777) | (c.inheritGroup ? S_ISGID : 0);
       if (c.replacesWhiteout) {
         try (Fd d = Open.openat(work.fd(), tmp, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
           whiteouts.makeOpaque(d); // what the deleted directory held must not show through
+        } catch (ErrnoException | RuntimeException e) {
+          work.discard(tmp);
+          throw e;
         }
       }
       finishCreation(c, tmp, Stat.S_IFDIR, permissions);
@@ -231,8 +235,7 @@ public final class Overlay implements AutoCloseable {
   public void mknod(byte[] path, int mode, int rdevMajor, int rdevMinor, Caller caller)
       throws ErrnoException {
     Lock l = writing();
-    try {
-      Creation c = prepareCreation(path, caller, false);
+    try (Creation c = prepareCreation(path, caller, false)) {
       byte[] tmp = work.temporaryName();
       Entries.mknodat(work.fd(), tmp, (mode & Stat.S_IFMT) | 0600, rdevMajor, rdevMinor);
       finishCreation(c, tmp, mode & Stat.S_IFMT, mode & 07777);
@@ -243,8 +246,7 @@ public final class Overlay implements AutoCloseable {
 
   public void symlink(byte[] target, byte[] path, Caller caller) throws ErrnoException {
     Lock l = writing();
-    try {
-      Creation c = prepareCreation(path, caller, false);
+    try (Creation c = prepareCreation(path, caller, false)) {
       byte[] tmp = work.temporaryName();
       Entries.symlinkat(target, work.fd(), tmp);
       finishCreation(c, tmp, Stat.S_IFLNK, -1);
@@ -278,9 +280,18 @@ public final class Overlay implements AutoCloseable {
     }
   }
 
-  /** Where a new object goes and who owns it; made under the write lock. */
+  /**
+   * Where a new object goes and who owns it; made under the write lock and closed on every path,
+   * the failed ones too (ENOSPC, EDQUOT, EEXIST), so the parent's descriptor is never left open.
+   */
   private record Creation(byte[] path, Fd upperDir, byte[] name, OwnershipTranslator.Decision uid,
-      OwnershipTranslator.Decision gid, boolean inheritGroup, boolean replacesWhiteout) {}
+      OwnershipTranslator.Decision gid, boolean inheritGroup, boolean replacesWhiteout)
+      implements AutoCloseable {
+    @Override
+    public void close() throws ErrnoException {
+      upperDir.close();
+    }
+  }
 
   private void checkCreatable(byte[] path) throws ErrnoException {
     if (OverlayNames.isReserved(MergedPath.name(path))) {
@@ -315,48 +326,59 @@ public final class Overlay implements AutoCloseable {
     return new Creation(path, upperDir, name, du, dg, setgid && directory, whiteout);
   }
 
-  /** Sets owner, record and mode on the temporary object, then renames it into place. */
+  /**
+   * Sets owner, record and mode on the temporary object, then renames it into place; on failure
+   * the temporary object is removed.
+   */
   private void finishCreation(Creation c, byte[] tmp, int type, int permissions) throws ErrnoException {
-    try (Fd upperDir = c.upperDir) {
-      Stat st = Attributes.statx(work.fd(), tmp);
-      long uid = c.uid == null ? st.uid() : c.uid.localOwner();
-      long gid = c.gid == null ? st.gid() : c.gid.localOwner();
-      if (uid != st.uid() || gid != st.gid()) {
-        Attributes.fchownat(work.fd(), tmp, uid, gid);
-      }
-      RecordValue ru = c.uid == null ? RecordValue.absent() : c.uid.record();
-      RecordValue rg = c.gid == null ? RecordValue.absent() : c.gid.record();
-      if (type == Stat.S_IFREG || type == Stat.S_IFDIR) {
-        RecordStore.writeNew(work.fd(), tmp, type, ru, rg); // a new object has no records to clear
-      } else {
-        RecordStore.write(upperDir, c.name, type, ru, rg);
-      }
-      // a chown clears set-id bits, so the mode comes after it; a mode the object already has
-      // (a file created with its final permissions) needs no call
-      if (permissions >= 0 && (permissions != st.permissions() || (uid != st.uid() || gid != st.gid())
-          && (permissions & 06000) != 0)) {
-        Attributes.fchmodat(work.fd(), tmp, permissions);
-      }
-      if (c.replacesWhiteout) {
-        Stat device = Attributes.statxOrNull(upperDir, c.name);
-        if (device != null && Whiteouts.isWhiteoutDevice(device)) {
-          // a directory cannot be renamed over a device (ENOTDIR); exchanging the two is one
-          // step for every type, so the lower object never shows through, even after a crash
-          Entries.renameat2(work.fd(), tmp, upperDir, c.name, Entries.RENAME_EXCHANGE);
-          Entries.unlinkat(work.fd(), tmp, 0);
-        } else {
-          Entries.renameat2(work.fd(), tmp, upperDir, c.name, Entries.RENAME_NOREPLACE);
-        }
-        Whiteouts.removeFile(upperDir, c.name);
-      } else {
-        Entries.renameat2(work.fd(), tmp, upperDir, c.name, Entries.RENAME_NOREPLACE);
-      }
+    try {
+      placeCreation(c, tmp, type, permissions);
+    } catch (ErrnoException | RuntimeException e) {
+      work.discard(tmp);
+      throw e;
     }
     if (type == Stat.S_IFDIR) {
       stack.forget(c.path);
     } else {
       // a new non-directory lives in the upper layer alone and hides whatever is below
       stack.remember(new Node(c.path, stack.upper().index(), type, new int[] {stack.upper().index()}));
+    }
+  }
+
+  private void placeCreation(Creation c, byte[] tmp, int type, int permissions) throws ErrnoException {
+    Fd upperDir = c.upperDir;
+    Stat st = Attributes.statx(work.fd(), tmp);
+    long uid = c.uid == null ? st.uid() : c.uid.localOwner();
+    long gid = c.gid == null ? st.gid() : c.gid.localOwner();
+    if (uid != st.uid() || gid != st.gid()) {
+      Attributes.fchownat(work.fd(), tmp, uid, gid);
+    }
+    RecordValue ru = c.uid == null ? RecordValue.absent() : c.uid.record();
+    RecordValue rg = c.gid == null ? RecordValue.absent() : c.gid.record();
+    if (type == Stat.S_IFREG || type == Stat.S_IFDIR) {
+      RecordStore.writeNew(work.fd(), tmp, type, ru, rg); // a new object has no records to clear
+    } else {
+      RecordStore.write(upperDir, c.name, type, ru, rg);
+    }
+    // a chown clears set-id bits, so the mode comes after it; a mode the object already has
+    // (a file created with its final permissions) needs no call
+    if (permissions >= 0 && (permissions != st.permissions() || (uid != st.uid() || gid != st.gid())
+        && (permissions & 06000) != 0)) {
+      Attributes.fchmodat(work.fd(), tmp, permissions);
+    }
+    if (c.replacesWhiteout) {
+      Stat device = Attributes.statxOrNull(upperDir, c.name);
+      if (device != null && Whiteouts.isWhiteoutDevice(device)) {
+        // a directory cannot be renamed over a device (ENOTDIR); exchanging the two is one
+        // step for every type, so the lower object never shows through, even after a crash
+        Entries.renameat2(work.fd(), tmp, upperDir, c.name, Entries.RENAME_EXCHANGE);
+        Entries.unlinkat(work.fd(), tmp, 0);
+      } else {
+        Entries.renameat2(work.fd(), tmp, upperDir, c.name, Entries.RENAME_NOREPLACE);
+      }
+      Whiteouts.removeFile(upperDir, c.name);
+    } else {
+      Entries.renameat2(work.fd(), tmp, upperDir, c.name, Entries.RENAME_NOREPLACE);
     }
   }
 

@@ -30,6 +30,24 @@ class OverlayDataIT {
    * fincore opens it anew and counts its resident pages.
    */
   @Test
+  void aCreatedFileKeepsTheCallersOpenFlags() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    try (OverlayMount m = l.mount()) {
+      // the daemon's own descriptor for the new file must carry O_SYNC and O_APPEND as asked
+      String flags = Sh.python("import os\n"
+          + "fd = os.open('" + l.m("synced") + "', os.O_CREAT | os.O_WRONLY | os.O_SYNC | os.O_APPEND, 0o644)\n"
+          + "found = []\nfor n in os.listdir('/proc/" + m.daemon + "/fd'):\n"
+          + "    try:\n        target = os.readlink('/proc/" + m.daemon + "/fd/' + n)\n    except OSError:\n        continue\n"
+          + "    if target.endswith('/upper/synced'):\n"
+          + "        for line in open('/proc/" + m.daemon + "/fdinfo/' + n):\n"
+          + "            if line.startswith('flags:'):\n                f = int(line.split()[1], 8)\n"
+          + "                found.append((f & os.O_SYNC == os.O_SYNC, f & os.O_APPEND != 0))\n"
+          + "os.close(fd)\nprint(found)\n");
+      assertEquals("[(True, True)]\n", flags);
+    }
+  }
+
+  @Test
   void aFileOpenedAgainKeepsItsPageCache() throws Exception {
     Layers l = Layers.in(dir, 1);
     Sh.ok("head -c 4M /dev/urandom > " + l.lower(1).resolve("f"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +47,46 @@ class OverlayFaultsIT {
       }
     } finally {
       Sh.exec(List.of("umount", small.toString()));
+    }
+  }
+
+  @Test
+  void failedCreationsLeakNoDescriptors() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    Path small = dir.resolve("small");
+    Sh.ok("mkdir -p " + small + "; mount -t tmpfs -o size=64m,nr_inodes=3000 tmpfs " + small + "; mkdir "
+        + small + "/upper " + small + "/work " + small + "/filler");
+    try {
+      String opts = "lowerdir=" + l.lower(1) + ",upperdir=" + small + "/upper,workdir=" + small + "/work";
+      try (OverlayMount m = OverlayMount.mount(List.of(), "-o", opts, l.mnt.toString())) {
+        // more directories than the daemon keeps open, then a layer with no inode left
+        Sh.python("import os\nfor i in range(2500):\n    os.mkdir('" + l.mnt + "/d%d' % i)\n"
+            + "try:\n    for i in range(10000):\n        open('" + small + "/filler/%d' % i, 'w').close()\n"
+            + "except OSError:\n    pass\n");
+        String failCreates = "import os, errno\ncounts = {}\nfor i in range(2500):\n"
+            + "    for kind in ('file', 'dir', 'link'):\n        p = '" + l.mnt + "/d%d/new-%s' % (i, kind)\n"
+            + "        try:\n            if kind == 'file': os.close(os.open(p, os.O_CREAT | os.O_WRONLY, 0o644))\n"
+            + "            elif kind == 'dir': os.mkdir(p)\n            else: os.symlink('target', p)\n"
+            + "            e = 'OK'\n        except OSError as x:\n            e = errno.errorcode[x.errno]\n"
+            + "        counts[e] = counts.get(e, 0) + 1\nprint(sorted(counts.items()))\n";
+        assertEquals("[('ENOSPC', 7500)]\n", Sh.python(failCreates));
+        long first = openDescriptors(m.daemon);
+        assertEquals("[('ENOSPC', 7500)]\n", Sh.python(failCreates));
+        long second = openDescriptors(m.daemon);
+        assertTrue(second <= first + 8, "descriptors grew from " + first + " to " + second
+            + " over 7,500 failed creations");
+        assertEquals("", Sh.ok("ls -A " + small + "/work/work"), "no half-made object left in the work dir");
+        Sh.ok("rm -r " + small + "/filler; echo fine > " + l.m("d7/after"));
+        assertEquals("fine\n", Sh.ok("cat " + l.m("d7/after")));
+      }
+    } finally {
+      Sh.exec(List.of("umount", small.toString()));
+    }
+  }
+
+  private static long openDescriptors(long pid) throws Exception {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+      return fds.count();
     }
   }
 
