@@ -9,8 +9,8 @@ import io.usernetes.identity.kernel.Open;
 import io.usernetes.identity.kernel.OpenFlags;
 import io.usernetes.identity.kernel.Stat;
 import io.usernetes.identity.kernel.Xattrs;
+import io.usernetes.identity.ownership.RecordValue;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Brings an object of a lower layer into the upper layer so it can be changed: parents first,
@@ -22,7 +22,6 @@ public final class CopyUp {
   private static final int READ = OpenFlags.O_RDONLY | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
   private static final int OBJECT = OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
   private static final byte[] DOT = {'.'};
-  private static final byte[] OVERRIDE = OverrideStat.XATTR.getBytes(StandardCharsets.US_ASCII);
 
   private final LayerStack stack;
   private final WorkDir work;
@@ -52,8 +51,10 @@ public final class CopyUp {
       Stat parent = Attributes.statx(to);
       byte[] tmp = work.temporaryName();
       try {
-        build(from, name, st, tmp);
-        copyAttributes(from, name, st, to, tmp, source.usesOverrideStat());
+        AttributeStore.Stored stored = source.attributes().read(from, name, st);
+        int backing = upper.attributes().backingType(stored.type());
+        build(from, name, st, stored, backing, tmp);
+        copyAttributes(from, name, stored, backing, to, tmp);
         Entries.renameat2(work.fd(), tmp, to, name, 0);
       } catch (ErrnoException | RuntimeException e) {
         work.discard(tmp);
@@ -69,9 +70,15 @@ public final class CopyUp {
     return copied;
   }
 
-  private void build(Fd from, byte[] name, Stat st, byte[] tmp) throws ErrnoException {
-    switch (st.type()) {
+  /** Makes the copy as a {@code backing} object: the data of a regular file, a symlink's target. */
+  private void build(Fd from, byte[] name, Stat st, AttributeStore.Stored stored, int backing, byte[] tmp)
+      throws ErrnoException {
+    switch (backing) {
       case Stat.S_IFREG -> {
+        if (st.type() != Stat.S_IFREG) {
+          Entries.mknodat(work.fd(), tmp, Stat.S_IFREG | 0600, 0, 0); // a device kept as its override
+          return;
+        }
         try (Fd in = Open.openat(from, name, READ, 0);
             Fd out = Open.openat(work.fd(), tmp, OpenFlags.O_WRONLY | OpenFlags.O_CREAT
                 | OpenFlags.O_EXCL | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0600)) {
@@ -80,35 +87,30 @@ public final class CopyUp {
       }
       case Stat.S_IFDIR -> Entries.mkdirat(work.fd(), tmp, 0700);
       case Stat.S_IFLNK -> Entries.symlinkat(Entries.readlinkat(from, name), work.fd(), tmp);
-      default -> Entries.mknodat(work.fd(), tmp, st.mode(), st.rdevMajor(), st.rdevMinor());
+      default -> Entries.mknodat(work.fd(), tmp, backing | 0600, stored.rdevMajor(), stored.rdevMinor());
     }
   }
 
   /**
-   * Owner, mode, xattrs (with the ownership record) and times, in that order: the times last,
-   * since setting anything else updates them. An override_stat of the lower layer becomes the
-   * real owner and mode of the copy.
+   * Xattrs (with the ownership record), owner and mode, then times: the times last, since setting
+   * anything else updates them. A lower layer's override (the image's own ids) becomes the copy's
+   * stored owner and record.
    */
-  private void copyAttributes(Fd from, byte[] name, Stat st, Fd to, byte[] tmp, boolean override)
+  private void copyAttributes(Fd from, byte[] name, AttributeStore.Stored stored, int backing, Fd to, byte[] tmp)
       throws ErrnoException {
-    long uid = st.uid();
-    long gid = st.gid();
-    int mode = st.permissions();
-    TrueOwnerStore.Stored overridden = null;
-    if (st.type() == Stat.S_IFREG || st.type() == Stat.S_IFDIR) {
+    Stat st = stored.stat();
+    long uid = stored.uid();
+    long gid = stored.gid();
+    TrueOwnerStore.Stored owned = null;
+    if (stored.trueIds()) {
+      owned = owners.store(stored.uid(), stored.gid());
+      uid = owned.uid();
+      gid = owned.gid();
+    }
+    if (carriesOwnRecord(st.type())) {
       try (Fd src = Open.openat(from, name, OBJECT, 0); Fd dst = Open.openat(work.fd(), tmp, OBJECT, 0)) {
         for (byte[] xattr : Xattrs.list(src)) {
           if (isOverlayMetadata(xattr)) {
-            continue;
-          }
-          if (override && Arrays.equals(xattr, OVERRIDE)) {
-            OverrideStat o = OverrideStat.parse(Xattrs.get(src, xattr), st.mode()).orElse(null);
-            if (o != null) {
-              overridden = owners.store(o.uid(), o.gid());
-              uid = overridden.uid();
-              gid = overridden.gid();
-              mode = o.mode() & 07777;
-            }
             continue;
           }
           byte[] value = Xattrs.getOrNull(src, xattr);
@@ -124,17 +126,25 @@ public final class CopyUp {
           }
         }
       }
+    } else if (carriesOwnRecord(backing)) {
+      // a device whose record was an entry of its parent, now a regular file carrying its own
+      RecordValue[] records = RecordStore.read(from, name, st.type());
+      RecordStore.writeNew(work.fd(), tmp, backing, records[0], records[1]);
     } else {
       RecordStore.copyEntry(from, name, to, name);
     }
-    Attributes.fchownat(work.fd(), tmp, uid, gid);
-    if (overridden != null) {
-      RecordStore.write(work.fd(), tmp, st.type(), overridden.uidRecord(), overridden.gidRecord());
-    }
-    if (st.type() != Stat.S_IFLNK) {
-      Attributes.fchmodat(work.fd(), tmp, mode);
+    Stat made = Attributes.statx(work.fd(), tmp);
+    int permissions = stored.type() == Stat.S_IFLNK ? -1 : stored.mode() & 07777;
+    stack.upper().attributes().initialize(work.fd(), tmp, made, stored.type(), uid, gid, permissions,
+        stored.rdevMajor(), stored.rdevMinor());
+    if (owned != null) {
+      RecordStore.write(work.fd(), tmp, backing, owned.uidRecord(), owned.gidRecord());
     }
     Attributes.utimensat(work.fd(), tmp, st.atime(), st.mtime());
+  }
+
+  private static boolean carriesOwnRecord(int type) {
+    return type == Stat.S_IFREG || type == Stat.S_IFDIR;
   }
 
   /** Opacity and origin markers belong to the layer they are in, never to a copy. */

@@ -1,19 +1,27 @@
 package io.usernetes.identity.layers;
 
 /**
- * The xattr namespaces the mount keeps to itself. A container that could write its own ownership
- * record could make itself root, and one that could write overlay metadata could reshape layers:
- * so listxattr leaves these out, getxattr says ENODATA, setxattr and removexattr say EPERM.
+ * The xattrs the mount keeps to itself. A container that could write its own ownership record or
+ * owner override (a forged {@code 0:0:4755} is a setuid-root file) could make itself root, and one
+ * that could write overlay metadata could reshape layers: so listxattr leaves these out, getxattr
+ * says ENODATA, setxattr and removexattr say EPERM.
  */
 public final class HiddenXattrs {
   private static final String[] PREFIXES = {
       "user.usernetes.", "user.fuseoverlayfs.", "trusted.overlay.", "user.overlay."};
+  /** containers-storage's and fuse-overlayfs's owner overrides ({@link OverrideStat}). */
+  private static final String[] NAMES = {OverrideStat.XATTR, "security.fuseoverlayfs.override_stat"};
 
   private HiddenXattrs() {}
 
   public static boolean isHidden(String name) {
     for (String prefix : PREFIXES) {
       if (name.startsWith(prefix)) {
+        return true;
+      }
+    }
+    for (String hidden : NAMES) {
+      if (name.equals(hidden)) {
         return true;
       }
     }

@@ -19,30 +19,39 @@ public final class Layer implements AutoCloseable {
   private final String path;
   private final Fd root;
   private final boolean writable;
-  private final boolean overrideStat;
+  private final AttributeStore attributes;
 
-  private Layer(int index, String path, Fd root, boolean writable, boolean overrideStat) {
+  private Layer(int index, String path, Fd root, boolean writable, AttributeStore attributes) {
     this.index = index;
     this.path = path;
     this.root = root;
     this.writable = writable;
-    this.overrideStat = overrideStat;
+    this.attributes = attributes;
   }
 
   /**
-   * Opens a layer directory. Symlinks in the layer path itself are followed (podman passes
-   * {@code l/ID} links); inside the layer nothing is.
+   * Opens a lower layer: it keeps owner and mode in overrides when containers-storage wrote one on
+   * its root. Symlinks in the layer path itself are followed (podman passes {@code l/ID} links);
+   * inside the layer nothing is.
    */
-  public static Layer open(int index, String path, boolean writable) throws ErrnoException {
+  public static Layer lower(int index, String path) throws ErrnoException {
     Fd root = Open.directory(path.getBytes(StandardCharsets.ISO_8859_1));
     boolean override;
     try {
-      Xattrs.get(root, OverrideStat.XATTR.getBytes(StandardCharsets.US_ASCII));
-      override = true;
+      override = Xattrs.getOrNull(root, OverrideStat.XATTR.getBytes(StandardCharsets.US_ASCII)) != null;
     } catch (ErrnoException e) {
-      override = false;
+      override = false; // a file system without user xattrs has no overrides either
     }
-    return new Layer(index, path, root, writable, override);
+    return new Layer(index, path, root, false, override ? AttributeStore.lower(OverrideStat.XATTR) : AttributeStore.OWN);
+  }
+
+  /**
+   * Opens the upper layer; {@code overrideXattr} (or null) is where the mount was told to keep
+   * owner and mode ({@code xattr_permissions}), whatever the layer itself carries.
+   */
+  public static Layer upper(String path, String overrideXattr) throws ErrnoException {
+    Fd root = Open.directory(path.getBytes(StandardCharsets.ISO_8859_1));
+    return new Layer(0, path, root, true, overrideXattr == null ? AttributeStore.OWN : AttributeStore.upper(overrideXattr));
   }
 
   public int index() {
@@ -57,9 +66,9 @@ public final class Layer implements AutoCloseable {
     return writable;
   }
 
-  /** Whether containers-storage wrote {@code user.containers.override_stat} in this layer. */
-  public boolean usesOverrideStat() {
-    return overrideStat;
+  /** Where this layer keeps the owner and mode of its objects. */
+  public AttributeStore attributes() {
+    return attributes;
   }
 
   /** An {@code O_PATH} descriptor of directory {@code rel} in this layer; the caller closes it. */

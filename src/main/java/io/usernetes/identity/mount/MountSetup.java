@@ -59,12 +59,12 @@ public final class MountSetup {
           throw new MountSetupException("workdir " + workdir + " is not on the same file system as upperdir " + upper);
         }
         checkSeparate(upper, workdir, options.layers().lowerDirs());
-        layers.add(Layer.open(0, upper, true));
+        layers.add(Layer.upper(upper, options.ownership().xattrPermissions().xattrName().orElse(null)));
         work = WorkDir.prepare(workdir);
       }
       for (String lower : options.layers().lowerDirs()) {
         checkDirectory("lowerdir", lower);
-        layers.add(Layer.open(layers.size(), lower, false));
+        layers.add(Layer.lower(layers.size(), lower));
       }
       LayerStack stack = new LayerStack(layers);
       ReportMode mode = reportMode(config.reportMode());
@@ -74,6 +74,7 @@ public final class MountSetup {
       boolean deviceWhiteouts = System.getenv("FUSE_OVERLAYFS_DISABLE_OVL_WHITEOUT") == null;
       Overlay overlay = new Overlay(stack, work, new Whiteouts(deviceWhiteouts), ownership,
           options.tuning().staticNlink(), options.tuning().fsync());
+      overlay.inheritRootOverride();
       return new Mounted(overlay, mode, upper == null || options.readOnly());
     } catch (ErrnoException e) {
       closeAll(layers, work);

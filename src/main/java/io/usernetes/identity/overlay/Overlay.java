@@ -11,6 +11,7 @@ import io.usernetes.identity.kernel.Stat;
 import io.usernetes.identity.kernel.StatVfs;
 import io.usernetes.identity.kernel.Timespec;
 import io.usernetes.identity.kernel.Xattrs;
+import io.usernetes.identity.layers.AttributeStore;
 import io.usernetes.identity.layers.CopyUp;
 import io.usernetes.identity.layers.HiddenXattrs;
 import io.usernetes.identity.layers.Layer;
@@ -18,7 +19,6 @@ import io.usernetes.identity.layers.LayerStack;
 import io.usernetes.identity.layers.MergedPath;
 import io.usernetes.identity.layers.Node;
 import io.usernetes.identity.layers.OverlayNames;
-import io.usernetes.identity.layers.OverrideStat;
 import io.usernetes.identity.layers.RecordStore;
 import io.usernetes.identity.layers.Tree;
 import io.usernetes.identity.layers.TrueOwnerStore;
@@ -42,7 +42,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class Overlay implements AutoCloseable {
   private static final int OBJECT = OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
   private static final int S_ISGID = 02000;
-  private static final byte[] OVERRIDE = OverrideStat.XATTR.getBytes(StandardCharsets.US_ASCII);
 
   private final LayerStack stack;
   private final WorkDir work;
@@ -69,6 +68,38 @@ public final class Overlay implements AutoCloseable {
     OwnershipTranslator.Decision du = ownership.uids().storeTrue(uid);
     OwnershipTranslator.Decision dg = ownership.gids().storeTrue(gid);
     return new TrueOwnerStore.Stored(du.localOwner(), dg.localOwner(), du.record(), dg.record());
+  }
+
+  /**
+   * An upper layer that keeps owner and mode in overrides but has none on its root takes the
+   * root's from the first lower layer with one (as fuse-overlayfs does at mount): the merged
+   * root, which the upper root stands for, keeps the image's owner and mode.
+   */
+  public void inheritRootOverride() throws ErrnoException {
+    Layer upper = stack.upper();
+    if (upper == null || !upper.attributes().overrides()) {
+      return;
+    }
+    byte[] self = MergedPath.name(MergedPath.ROOT);
+    try (Fd root = stack.dir(upper.index(), MergedPath.ROOT)) {
+      Stat st = Attributes.statx(root, self);
+      if (upper.attributes().hasOverride(root, self, st)) {
+        return;
+      }
+      for (Layer lower : stack.layers().subList(1, stack.layers().size())) {
+        AttributeStore.Stored s;
+        try (Fd lowerRoot = stack.dir(lower.index(), MergedPath.ROOT)) {
+          s = lower.attributes().read(lowerRoot, self);
+        }
+        if (s.trueIds() && s.type() == Stat.S_IFDIR) {
+          TrueOwnerStore.Stored owned = storeTrueOwner(s.uid(), s.gid());
+          upper.attributes().initialize(root, self, st, Stat.S_IFDIR, owned.uid(), owned.gid(),
+              s.mode() & 07777, 0, 0);
+          RecordStore.write(root, self, Stat.S_IFDIR, owned.uidRecord(), owned.gidRecord());
+          return;
+        }
+      }
+    }
   }
 
   private Lock reading() {
@@ -117,39 +148,36 @@ public final class Overlay implements AutoCloseable {
     Stat st = Attributes.statx(file.fd());
     OwnershipTranslator u = ownership.uids();
     OwnershipTranslator g = ownership.gids();
-    return toAttr(st, st.mode(),
+    return toAttr(st, st.mode(), st.rdevMajor(), st.rdevMinor(),
         u.report(st.uid(), RecordValue.absent(), OptionalLong.empty()),
         g.report(st.gid(), RecordValue.absent(), OptionalLong.empty()));
   }
 
   private Attr attributes(Layer layer, Fd dir, byte[] name) throws ErrnoException {
-    Stat st = Attributes.statx(dir, name);
+    AttributeStore.Stored s = layer.attributes().read(dir, name);
+    Stat st = s.stat();
     OwnershipTranslator u = ownership.uids();
     OwnershipTranslator g = ownership.gids();
-    RecordValue[] records = u.needsRecord(st.uid()) || g.needsRecord(st.gid())
-        ? RecordStore.read(dir, name, st.type())
-        : new RecordValue[] {RecordValue.absent(), RecordValue.absent()};
-    OverrideStat override = layer.usesOverrideStat() ? readOverride(dir, name, st) : null;
-    OptionalLong ou = override == null ? OptionalLong.empty() : OptionalLong.of(override.uid());
-    OptionalLong og = override == null ? OptionalLong.empty() : OptionalLong.of(override.gid());
-    int mode = override == null ? st.mode() : override.mode();
-    return toAttr(st, mode, u.report(st.uid(), records[0], ou), g.report(st.gid(), records[1], og));
+    long uid;
+    long gid;
+    if (s.trueIds()) {
+      // containers-storage's override in a lower layer: the image's own ids
+      uid = u.report(st.uid(), RecordValue.absent(), OptionalLong.of(s.uid()));
+      gid = g.report(st.gid(), RecordValue.absent(), OptionalLong.of(s.gid()));
+    } else {
+      RecordValue[] records = u.needsRecord(s.uid()) || g.needsRecord(s.gid())
+          ? RecordStore.read(dir, name, st.type())
+          : new RecordValue[] {RecordValue.absent(), RecordValue.absent()};
+      uid = u.report(s.uid(), records[0], OptionalLong.empty());
+      gid = g.report(s.gid(), records[1], OptionalLong.empty());
+    }
+    return toAttr(st, s.mode(), s.rdevMajor(), s.rdevMinor(), uid, gid);
   }
 
-  private static OverrideStat readOverride(Fd dir, byte[] name, Stat st) throws ErrnoException {
-    if (st.type() != Stat.S_IFREG && st.type() != Stat.S_IFDIR) {
-      return null;
-    }
-    try (Fd object = Open.openat(dir, name, OBJECT, 0)) {
-      byte[] value = Xattrs.getOrNull(object, OVERRIDE);
-      return value == null ? null : OverrideStat.parse(value, st.mode()).orElse(null);
-    }
-  }
-
-  private Attr toAttr(Stat st, int mode, long uid, long gid) {
+  private Attr toAttr(Stat st, int mode, int rdevMajor, int rdevMinor, long uid, long gid) {
     long nlink = staticNlink && st.type() == Stat.S_IFDIR ? 1 : st.nlink();
     return new Attr(mode, nlink, uid, gid, st.size(), st.blocks(), st.blockSize(),
-        st.rdevMajor(), st.rdevMinor(), st.ino(), st.atime(), st.mtime(), st.ctime());
+        rdevMajor, rdevMinor, st.ino(), st.atime(), st.mtime(), st.ctime());
   }
 
   public byte[] readlink(byte[] path) throws ErrnoException {
@@ -201,7 +229,7 @@ public final class Overlay implements AutoCloseable {
           | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
       Fd fd = Open.openat(work.fd(), tmp, open, initial);
       try {
-        finishCreation(c, tmp, Stat.S_IFREG, mode & 07777);
+        finishCreation(c, tmp, Stat.S_IFREG, mode & 07777, 0, 0);
       } catch (ErrnoException | RuntimeException e) {
         fd.close();
         throw e;
@@ -226,7 +254,7 @@ public final class Overlay implements AutoCloseable {
           throw e;
         }
       }
-      finishCreation(c, tmp, Stat.S_IFDIR, permissions);
+      finishCreation(c, tmp, Stat.S_IFDIR, permissions, 0, 0);
     } finally {
       l.unlock();
     }
@@ -237,8 +265,10 @@ public final class Overlay implements AutoCloseable {
     Lock l = writing();
     try (Creation c = prepareCreation(path, caller, false)) {
       byte[] tmp = work.temporaryName();
-      Entries.mknodat(work.fd(), tmp, (mode & Stat.S_IFMT) | 0600, rdevMajor, rdevMinor);
-      finishCreation(c, tmp, mode & Stat.S_IFMT, mode & 07777);
+      int type = mode & Stat.S_IFMT;
+      int backing = stack.upper().attributes().backingType(type);
+      Entries.mknodat(work.fd(), tmp, backing | 0600, backing == type ? rdevMajor : 0, backing == type ? rdevMinor : 0);
+      finishCreation(c, tmp, type, mode & 07777, rdevMajor, rdevMinor);
     } finally {
       l.unlock();
     }
@@ -249,7 +279,7 @@ public final class Overlay implements AutoCloseable {
     try (Creation c = prepareCreation(path, caller, false)) {
       byte[] tmp = work.temporaryName();
       Entries.symlinkat(target, work.fd(), tmp);
-      finishCreation(c, tmp, Stat.S_IFLNK, -1);
+      finishCreation(c, tmp, Stat.S_IFLNK, -1, 0, 0);
     } finally {
       l.unlock();
     }
@@ -330,9 +360,11 @@ public final class Overlay implements AutoCloseable {
    * Sets owner, record and mode on the temporary object, then renames it into place; on failure
    * the temporary object is removed.
    */
-  private void finishCreation(Creation c, byte[] tmp, int type, int permissions) throws ErrnoException {
+  private void finishCreation(Creation c, byte[] tmp, int type, int permissions, int rdevMajor, int rdevMinor)
+      throws ErrnoException {
+    int backing;
     try {
-      placeCreation(c, tmp, type, permissions);
+      backing = placeCreation(c, tmp, type, permissions, rdevMajor, rdevMinor);
     } catch (ErrnoException | RuntimeException e) {
       work.discard(tmp);
       throw e;
@@ -341,30 +373,24 @@ public final class Overlay implements AutoCloseable {
       stack.forget(c.path);
     } else {
       // a new non-directory lives in the upper layer alone and hides whatever is below
-      stack.remember(new Node(c.path, stack.upper().index(), type, new int[] {stack.upper().index()}));
+      stack.remember(new Node(c.path, stack.upper().index(), backing, new int[] {stack.upper().index()}));
     }
   }
 
-  private void placeCreation(Creation c, byte[] tmp, int type, int permissions) throws ErrnoException {
+  /** @return the backing object's type */
+  private int placeCreation(Creation c, byte[] tmp, int type, int permissions, int rdevMajor, int rdevMinor)
+      throws ErrnoException {
     Fd upperDir = c.upperDir;
     Stat st = Attributes.statx(work.fd(), tmp);
     long uid = c.uid == null ? st.uid() : c.uid.localOwner();
     long gid = c.gid == null ? st.gid() : c.gid.localOwner();
-    if (uid != st.uid() || gid != st.gid()) {
-      Attributes.fchownat(work.fd(), tmp, uid, gid);
-    }
+    stack.upper().attributes().initialize(work.fd(), tmp, st, type, uid, gid, permissions, rdevMajor, rdevMinor);
     RecordValue ru = c.uid == null ? RecordValue.absent() : c.uid.record();
     RecordValue rg = c.gid == null ? RecordValue.absent() : c.gid.record();
-    if (type == Stat.S_IFREG || type == Stat.S_IFDIR) {
-      RecordStore.writeNew(work.fd(), tmp, type, ru, rg); // a new object has no records to clear
+    if (st.type() == Stat.S_IFREG || st.type() == Stat.S_IFDIR) {
+      RecordStore.writeNew(work.fd(), tmp, st.type(), ru, rg); // a new object has no records to clear
     } else {
-      RecordStore.write(upperDir, c.name, type, ru, rg);
-    }
-    // a chown clears set-id bits, so the mode comes after it; a mode the object already has
-    // (a file created with its final permissions) needs no call
-    if (permissions >= 0 && (permissions != st.permissions() || (uid != st.uid() || gid != st.gid())
-        && (permissions & 06000) != 0)) {
-      Attributes.fchmodat(work.fd(), tmp, permissions);
+      RecordStore.write(upperDir, c.name, st.type(), ru, rg);
     }
     if (c.replacesWhiteout) {
       Stat device = Attributes.statxOrNull(upperDir, c.name);
@@ -380,6 +406,7 @@ public final class Overlay implements AutoCloseable {
     } else {
       Entries.renameat2(work.fd(), tmp, upperDir, c.name, Entries.RENAME_NOREPLACE);
     }
+    return st.type();
   }
 
   // ---------------------------------------------------------------- removing and renaming
@@ -559,7 +586,7 @@ public final class Overlay implements AutoCloseable {
       }
       copyUp.ensureUpper(n);
       try (Fd dir = stack.dir(stack.upper().index(), MergedPath.parent(path))) {
-        Attributes.fchmodat(dir, MergedPath.name(path), mode & 07777);
+        stack.upper().attributes().chmod(dir, MergedPath.name(path), n.type(), mode & 07777);
       }
     } finally {
       l.unlock();
@@ -582,7 +609,8 @@ public final class Overlay implements AutoCloseable {
       try (Fd dir = stack.dir(stack.upper().index(), MergedPath.parent(path))) {
         // the type is the node's: the mount is the only writer of its layers
         RecordValue[] records = du == null || dg == null ? RecordStore.read(dir, name, n.type()) : null;
-        Attributes.fchownat(dir, name, du == null ? -1 : du.localOwner(), dg == null ? -1 : dg.localOwner());
+        stack.upper().attributes().chown(dir, name, n.type(), du == null ? Attributes.UNCHANGED : du.localOwner(),
+            dg == null ? Attributes.UNCHANGED : dg.localOwner());
         RecordStore.write(dir, name, n.type(),
             du == null ? records[0] : du.record(), dg == null ? records[1] : dg.record());
       }

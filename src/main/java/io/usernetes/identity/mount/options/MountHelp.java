@@ -38,9 +38,11 @@ public final class MountHelp {
         squash_to_uid=UID      show every file as owned by UID (beats squash_to_root)
         squash_to_gid=GID      show every file as owned by group GID (beats squash_to_root)
         xattr_permissions=0|1|2
-                               keep owner and mode in the files (0), in the xattr
-                               security.fuseoverlayfs.override_stat (1) or in
-                               user.containers.override_stat (2)
+                               where the upper layer keeps owner and mode: on its files (0, the
+                               default) or, as containers-storage stores layers with force_mask,
+                               in the xattr security.fuseoverlayfs.override_stat (1) or
+                               user.containers.override_stat (2). Lower layers whose root carries
+                               user.containers.override_stat are read that way in any case
 
       Compatibility (fuse-overlayfs and libfuse):
         volatile, fsync=0|1    volatile or fsync=0: do not sync to disk on fsync (default fsync=1)
