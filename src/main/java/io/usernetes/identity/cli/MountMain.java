@@ -86,6 +86,10 @@ public final class MountMain {
     for (String ignored : invocation.options().ignoredOptions()) {
       log.warn("unknown argument ignored: {}", ignored);
     }
+    List<String> noEffect = invocation.options().tuning().acceptedIgnored();
+    if (!noEffect.isEmpty()) {
+      log.info("accepted, ignored (no effect on this mount): {}", String.join(", ", noEffect));
+    }
 
     CompletableFuture<Throwable> served = new CompletableFuture<>();
     Thread loop = new Thread(() -> {

@@ -50,10 +50,16 @@ public final class Overlay implements AutoCloseable {
   private final Ownership ownership;
   private final boolean staticNlink;
   private final boolean fsync;
+  private final boolean xattrs;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
+  /**
+   * @param staticNlink directories report one link ({@code static_nlink})
+   * @param fsync whether fsync syncs (not after {@code volatile})
+   * @param xattrs whether extended attributes are served at all (not after {@code noxattrs=1})
+   */
   public Overlay(LayerStack stack, WorkDir work, Whiteouts whiteouts, Ownership ownership,
-      boolean staticNlink, boolean fsync) {
+      boolean staticNlink, boolean fsync, boolean xattrs) {
     this.stack = stack;
     this.work = work;
     this.copyUp = work == null ? null : new CopyUp(stack, work, this::storeTrueOwner);
@@ -61,6 +67,7 @@ public final class Overlay implements AutoCloseable {
     this.ownership = ownership;
     this.staticNlink = staticNlink;
     this.fsync = fsync;
+    this.xattrs = xattrs;
   }
 
   /** The local owner and records for a true owner (the override_stat of a lower file). */
@@ -650,7 +657,15 @@ public final class Overlay implements AutoCloseable {
 
   // ---------------------------------------------------------------- extended attributes
 
+  /** {@code noxattrs=1}: ENOSYS, which the kernel remembers and turns into EOPNOTSUPP for callers. */
+  private void requireXattrs(String call, byte[] path) throws ErrnoException {
+    if (!xattrs) {
+      throw new ErrnoException(ErrnoException.ENOSYS, call, path);
+    }
+  }
+
   public byte[] getxattr(byte[] path, String name) throws ErrnoException {
+    requireXattrs("getxattr", path);
     if (HiddenXattrs.isHidden(name)) {
       throw new ErrnoException(ErrnoException.ENODATA, "getxattr", path);
     }
@@ -667,6 +682,7 @@ public final class Overlay implements AutoCloseable {
 
   /** The names, each NUL-terminated, without the hidden namespaces. */
   public byte[] listxattr(byte[] path) throws ErrnoException {
+    requireXattrs("listxattr", path);
     Lock l = reading();
     try (Fd object = object(stack.lookup(path))) {
       byte[] raw = Xattrs.listRaw(object);
@@ -677,6 +693,7 @@ public final class Overlay implements AutoCloseable {
   }
 
   public void setxattr(byte[] path, String name, byte[] value, int flags) throws ErrnoException {
+    requireXattrs("setxattr", path);
     if (HiddenXattrs.isHidden(name)) {
       throw new ErrnoException(ErrnoException.EPERM, "setxattr", path);
     }
@@ -689,6 +706,7 @@ public final class Overlay implements AutoCloseable {
   }
 
   public void removexattr(byte[] path, String name) throws ErrnoException {
+    requireXattrs("removexattr", path);
     if (HiddenXattrs.isHidden(name)) {
       throw new ErrnoException(ErrnoException.EPERM, "removexattr", path);
     }

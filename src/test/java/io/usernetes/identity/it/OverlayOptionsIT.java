@@ -39,6 +39,26 @@ class OverlayOptionsIT {
   }
 
   @Test
+  void noxattrsTurnsXattrsOffAndOptionsWithoutEffectAreLoggedOnce() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    Sh.ok("echo 1 > " + l.lower(1).resolve("a"));
+    Path log = dir.resolve("mount.log");
+    try (OverlayMount m = OverlayMount.mount(List.of("USERNETES_IDENTITY_LOG_FILE=" + log), "-o",
+        l.options() + ",noxattrs=1,noacl,xino=auto,writeback=0", l.mnt.toString())) {
+      assertEquals("ENOTSUP", Sh.errno("os.setxattr('" + l.m("a") + "', 'user.x', b'1')"));
+      assertEquals("ENOTSUP", Sh.errno("os.listxattr('" + l.m("a") + "')"));
+      assertEquals("", Sh.ok("ls -A " + l.upper), "nothing was copied up for the refused setxattr");
+    }
+    List<String> lines = Files.readAllLines(log).stream().filter(s -> s.contains("accepted, ignored")).toList();
+    assertEquals(1, lines.size(), String.join("\n", lines));
+    assertTrue(lines.get(0).endsWith("no effect on this mount): noacl, xino=auto, writeback=0"), lines.get(0));
+    try (OverlayMount m = l.mount()) {
+      Sh.ok("setfattr -n user.x -v 1 " + l.m("a"));
+      assertEquals("1\n", Sh.ok("getfattr --only-values -n user.x " + l.m("a") + "; echo"), "xattrs work without it");
+    }
+  }
+
+  @Test
   void repeatedDashOMergeAndHelpAndVersionExitZero() throws Exception {
     Layers l = Layers.in(dir, 1);
     try (OverlayMount m = OverlayMount.mount(List.of(), "-o", "lowerdir=" + l.lowerdir(),

@@ -47,16 +47,13 @@ public final class MountHelp {
       Compatibility (fuse-overlayfs and libfuse):
         volatile, fsync=0|1    volatile or fsync=0: do not sync to disk on fsync (default fsync=1)
         static_nlink           directories report one link
-        noacl                  no POSIX ACL support
-        xino=off|auto|on       inode numbers across file systems: opaque (off, the default) or
-                               derived from file handles (auto: where possible; on: required)
-        ino32_t                inode numbers truncated to 32 bits
-        fast_ino=0|1           take inode numbers from readdir without opening files
         threaded=0|1           serve requests on several threads
-        writeback=0|1          the kernel's writeback cache (default 1)
         timeout=SECONDS        how long the kernel caches names and attributes
-        noxattrs=0|1           1: extended attributes are not supported
-        plugins=PLUGIN[:...]   fuse-overlayfs data-source plugins: accepted, not used
+        noxattrs=0|1           1: extended attributes are not supported (every xattr call fails)
+        noacl, xino=off|auto|on, ino32_t, fast_ino=0|1, writeback=0|1, plugins=PLUGIN[:...]
+                               accepted, ignored (logged once): inode numbers are always the
+                               backing file's own, libfuse 2 has no writeback cache, the kernel
+                               evaluates no ACLs on this mount, plugins are not loaded
         redirect_dir=off       accepted; any other value is an error
         context=LABEL          SELinux label: accepted, ignored (FUSE mounts take no label)
         debug                  same as -d

@@ -2,6 +2,7 @@ package io.usernetes.identity.mount.options;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -43,6 +44,34 @@ public record OverlayTuning(boolean fsync, boolean staticNlink, boolean noAcl, X
     if (timeout.filter(Duration::isNegative).isPresent()) {
       throw new IllegalArgumentException("negative timeout");
     }
+  }
+
+  /**
+   * The options given that change nothing here, as written: inode numbers are always the upper
+   * or lower file's own, libfuse 2 has no writeback cache, the kernel never evaluates ACLs on this
+   * mount, and plugins are not loaded.
+   */
+  public List<String> acceptedIgnored() {
+    List<String> given = new ArrayList<>();
+    if (noAcl) {
+      given.add("noacl");
+    }
+    if (xino != Xino.OFF) {
+      given.add("xino=" + xino.name().toLowerCase(Locale.ROOT));
+    }
+    if (ino32) {
+      given.add("ino32_t");
+    }
+    if (fastIno) {
+      given.add("fast_ino=1");
+    }
+    if (!writeback) {
+      given.add("writeback=0");
+    }
+    if (!plugins.isEmpty()) {
+      given.add("plugins=" + String.join(":", plugins));
+    }
+    return given;
   }
 
   void appendTo(List<String> options) {
