@@ -19,14 +19,18 @@ import java.util.List;
  * and turned into the resolvers the mount program uses too ({@link HostIdResolver}).
  *
  * <p>The root belongs to the container, which is untrusted: {@code etc/passwd} and {@code
- * etc/group} are opened beneath it with no symlink followed anywhere (a symlink, even one
- * pointing inside, makes the file count as absent), only regular files are read ({@code
- * O_NONBLOCK}, so a FIFO cannot hang us), and files over {@value #MAX_SIZE} bytes are ignored.
+ * etc/group} are looked at beneath it with {@code O_PATH} and no symlink followed anywhere (a
+ * symlink, even one pointing inside, makes the file count as absent); only once {@code statx}
+ * says a regular file of at most {@value #MAX_SIZE} bytes is it opened for reading, through that
+ * descriptor ({@link Open#reopen}), so a FIFO, a device node or a socket planted there is never
+ * opened by root.
  */
 public record ImageDeclarations(HostIdResolver users, HostIdResolver groups, int userCount,
     int groupCount, List<String> warnings) {
   /** The same cap as the mount program's: an account file that big is not describing users. */
   static final int MAX_SIZE = 4 << 20;
+  private static final byte[] PASSWD = "etc/passwd".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] GROUP = "etc/group".getBytes(StandardCharsets.US_ASCII);
 
   public ImageDeclarations {
     warnings = List.copyOf(warnings);
@@ -40,8 +44,8 @@ public record ImageDeclarations(HostIdResolver users, HostIdResolver groups, int
 
   public static ImageDeclarations read(Fd root, IdMap uidMap, IdMap gidMap) {
     List<String> warnings = new ArrayList<>();
-    AccountFile passwd = AccountFile.parse(AccountFile.Kind.PASSWD, content(root, "etc/passwd", warnings));
-    AccountFile group = AccountFile.parse(AccountFile.Kind.GROUP, content(root, "etc/group", warnings));
+    AccountFile passwd = AccountFile.parse(AccountFile.Kind.PASSWD, content(root, PASSWD, warnings));
+    AccountFile group = AccountFile.parse(AccountFile.Kind.GROUP, content(root, GROUP, warnings));
     warnings.addAll(passwd.warnings());
     warnings.addAll(group.warnings());
     return new ImageDeclarations(HostIdResolver.of(uidMap, passwd.accounts()),
@@ -50,32 +54,38 @@ public record ImageDeclarations(HostIdResolver users, HostIdResolver groups, int
   }
 
   /** The file's text, or "" (with a warning unless it simply does not exist). */
-  static String content(Fd root, String path, List<String> warnings) {
-    byte[] name = path.getBytes(StandardCharsets.US_ASCII);
-    try (Fd f = Open.beneath(root, name, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK, 0)) {
-      Stat st = Attributes.statx(f);
+  private static String content(Fd root, byte[] path, List<String> warnings) {
+    String shown = "/" + new String(path, StandardCharsets.US_ASCII);
+    try (Fd name = Open.beneath(root, path, OpenFlags.O_PATH, 0)) {
+      Stat st = Attributes.statx(name);
+      if (st.type() == Stat.S_IFLNK) {
+        warnings.add(shown + " is a symlink, ignored");
+        return "";
+      }
       if (st.type() != Stat.S_IFREG) {
-        warnings.add("/" + path + " is not a regular file, ignored");
+        warnings.add(shown + " is not a regular file, ignored");
         return "";
       }
       if (st.size() > MAX_SIZE) {
-        warnings.add("/" + path + " is larger than " + MAX_SIZE + " bytes, ignored");
+        warnings.add(shown + " is larger than " + MAX_SIZE + " bytes, ignored");
         return "";
       }
-      byte[] buf = new byte[(int) st.size() + 1];
-      int total = 0;
-      int r;
-      while (total < buf.length && (r = FileData.pread(f, buf, total, buf.length - total, total)) > 0) {
-        total += r;
+      try (Fd f = Open.reopen(name, OpenFlags.O_RDONLY)) {
+        byte[] buf = new byte[(int) st.size() + 1];
+        int total = 0;
+        int r;
+        while (total < buf.length && (r = FileData.pread(f, buf, total, buf.length - total, total)) > 0) {
+          total += r;
+        }
+        if (total > st.size()) {
+          warnings.add(shown + " grew while it was read, ignored");
+          return "";
+        }
+        return new String(buf, 0, total, StandardCharsets.ISO_8859_1);
       }
-      if (total > st.size()) {
-        warnings.add("/" + path + " grew while it was read, ignored");
-        return "";
-      }
-      return new String(buf, 0, total, StandardCharsets.ISO_8859_1);
     } catch (ErrnoException e) {
       if (e.errno() != ErrnoException.ENOENT) {
-        warnings.add("/" + path + " not read (" + ErrnoException.describe(e.errno())
+        warnings.add(shown + " not read (" + ErrnoException.describe(e.errno())
             + (e.errno() == ErrnoException.ELOOP ? ": a symlink" : "") + ")");
       }
       return "";

@@ -11,9 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Reading an untrusted root: no symlink followed, no FIFO opened for a blocking read, no huge file. */
+/**
+ * Reading an untrusted root: no symlink followed, nothing but a regular file opened (a FIFO would
+ * block, a device node reach its driver), no huge file.
+ */
 class ImageDeclarationsTest {
   @TempDir Path root;
 
@@ -56,13 +60,27 @@ class ImageDeclarationsTest {
   }
 
   @Test
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a blocking open never returns
   void aFifoDoesNotHangTheReader() throws Exception {
     Files.createDirectories(root.resolve("etc"));
-    Process p = new ProcessBuilder("mkfifo", root.resolve("etc/passwd").toString()).start();
-    assertEquals(0, p.waitFor());
+    run("mkfifo", root.resolve("etc/passwd").toString());
     ImageDeclarations d = read();
     assertEquals(0, d.userCount());
     assertTrue(d.warnings().get(0).contains("not a regular file"), d.warnings().toString());
+  }
+
+  /** Major 4095 has no driver: any open of the node fails (ENXIO), a look at it with O_PATH does not. */
+  @Test
+  void aDeviceNodeIsNotOpened() throws Exception {
+    Files.createDirectories(root.resolve("etc"));
+    run("mknod", root.resolve("etc/passwd").toString(), "c", "4095", "0");
+    ImageDeclarations d = read();
+    assertEquals(0, d.userCount());
+    assertEquals("/etc/passwd is not a regular file, ignored", d.warnings().get(0), d.warnings().toString());
+  }
+
+  private static void run(String... argv) throws Exception {
+    assertEquals(0, new ProcessBuilder(argv).inheritIO().start().waitFor(), String.join(" ", argv));
   }
 
   @Test
