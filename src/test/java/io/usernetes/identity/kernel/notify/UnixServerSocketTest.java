@@ -90,6 +90,24 @@ class UnixServerSocketTest {
   }
 
   @Test
+  void theSocketIsMode0600WhateverTheUmaskAndTheUmaskIsPutBack() throws Exception {
+    int original = NotifyLib.umask(0);
+    try {
+      for (int umask : new int[] {0, 0022, 0277}) {
+        NotifyLib.umask(umask);
+        Path path = dir.resolve("mode-" + Integer.toOctalString(umask) + ".sock");
+        try (UnixServerSocket server = UnixServerSocket.listen(path.toString(), 0600)) {
+          assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)),
+              "under umask " + Integer.toOctalString(umask));
+          assertEquals(umask, NotifyLib.umask(umask), "the process's umask after listen");
+        }
+      }
+    } finally {
+      NotifyLib.umask(original);
+    }
+  }
+
+  @Test
   void aPathTooLongForSunPathIsRefused() {
     ErrnoException e = org.junit.jupiter.api.Assertions.assertThrows(ErrnoException.class,
         () -> UnixServerSocket.listen("/" + "a".repeat(200), 0600));
