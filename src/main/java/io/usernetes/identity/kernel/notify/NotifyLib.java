@@ -68,6 +68,8 @@ final class NotifyLib {
 
   static native int setsockopt(int fd, int level, int name, byte[] value, int length);
 
+  static native int connect(int fd, byte[] address, int length);
+
   static native int umask(int mask);
 
   static native int unlink(byte[] path);

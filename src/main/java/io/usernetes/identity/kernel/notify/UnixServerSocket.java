@@ -16,6 +16,9 @@ public final class UnixServerSocket implements AutoCloseable {
   static final int AF_UNIX = 1;
   static final int SOCK_STREAM = 1;
   static final int SOCK_CLOEXEC = 0x80000;
+  static final int SOCK_NONBLOCK = 0x800;
+  static final int ECONNREFUSED = 111;
+  static final int EAGAIN = 11;
   /** {@code sizeof(sun_path)}; the path must fit with its NUL. */
   static final int SUN_PATH = 108;
 
@@ -63,6 +66,31 @@ public final class UnixServerSocket implements AutoCloseable {
     } catch (ErrnoException e) {
       fd.close();
       throw e;
+    }
+  }
+
+  /**
+   * Whether something listens on the socket at {@code path}: a {@code connect} that succeeds (or
+   * finds the backlog full). False only for {@code ECONNREFUSED}, a socket file whose server is
+   * gone; any other failure is thrown. The connection is closed at once, without a byte sent.
+   */
+  public static boolean answers(String path) throws ErrnoException {
+    byte[] name = name(path, "connect");
+    int s = NotifyLib.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (s == -1) {
+      throw Errors.failure("socket(AF_UNIX)");
+    }
+    try (Fd fd = Fd.adopt(s)) {
+      byte[] address = address(name);
+      int r = NotifyLib.connect(s, address, address.length);
+      int errno = r == -1 ? com.sun.jna.Native.getLastError() : 0;
+      if (r == 0 || errno == EAGAIN) {
+        return true;
+      }
+      if (errno == ECONNREFUSED) {
+        return false;
+      }
+      throw new ErrnoException(errno, "connect", name);
     }
   }
 

@@ -8,6 +8,7 @@ import io.usernetes.identity.kernel.ErrnoException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,6 +106,24 @@ class UnixServerSocketTest {
     } finally {
       NotifyLib.umask(original);
     }
+  }
+
+  @Test
+  void answersTellsALiveSocketFromAStaleOne() throws Exception {
+    Path live = dir.resolve("live.sock");
+    Path stale = dir.resolve("stale.sock");
+    try (UnixServerSocket server = UnixServerSocket.listen(live.toString(), 0600)) {
+      assertTrue(UnixServerSocket.answers(live.toString()));
+    }
+    // the JDK leaves the socket file behind when its channel closes, like a killed supervisor
+    try (ServerSocketChannel gone = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      gone.bind(UnixDomainSocketAddress.of(stale));
+    }
+    assertTrue(Files.exists(stale));
+    assertFalse(UnixServerSocket.answers(stale.toString()));
+    ErrnoException e = org.junit.jupiter.api.Assertions.assertThrows(ErrnoException.class,
+        () -> UnixServerSocket.answers(dir.resolve("none.sock").toString()));
+    assertEquals(ErrnoException.ENOENT, e.errno());
   }
 
   @Test
