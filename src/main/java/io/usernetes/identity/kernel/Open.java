@@ -64,6 +64,20 @@ public final class Open {
   }
 
   /**
+   * Opens the file an {@code O_PATH} descriptor names, for reading or writing, through its {@code
+   * /proc/self/fd/N} link: that very inode, whatever has been put at its name since. The link is
+   * followed on purpose (so {@code O_NOFOLLOW} is not added); it leads nowhere else. Lets a caller
+   * look at an untrusted name with {@code O_PATH}, which opens nothing (no driver is called, no
+   * FIFO blocks), and open it only once {@code statx} says what it is.
+   *
+   * @param flags {@link OpenFlags}; {@code O_CLOEXEC} is added
+   */
+  public static Fd reopen(Fd path, int flags) throws ErrnoException {
+    byte[] link = ("/proc/self/fd/" + path.number()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    return openat("open", LibC.AT_FDCWD, link, link, flags, 0);
+  }
+
+  /**
    * Opens a relative path without following any symlink and without leaving {@code dir}: with
    * {@code openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)}, or, where
    * the kernel has no {@code openat2}, by opening one component at a time with

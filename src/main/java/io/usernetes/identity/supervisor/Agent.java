@@ -4,6 +4,7 @@ import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Entries;
 import io.usernetes.identity.kernel.Fd;
 import io.usernetes.identity.kernel.Open;
+import io.usernetes.identity.kernel.Stat;
 import io.usernetes.identity.kernel.notify.PeerCredentials;
 import io.usernetes.identity.kernel.notify.SeccompListener;
 import io.usernetes.identity.kernel.notify.UnixConnection;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -55,15 +55,22 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Binds the socket (mode 0600). A stale socket file at the path is replaced; anything else there
-   * is an error, as is a missing directory.
+   * Binds the socket (mode 0600). A stale socket file at the path (a {@code connect} to it is
+   * refused: its supervisor is gone) is replaced; a socket something answers on is an error, so
+   * that a second {@code serve} cannot silently take over from a live one, and so is anything
+   * else at the path, or a missing directory. (Two {@code serve}s started at the same instant
+   * can both find the same stale file; nothing here tells them apart.)
    */
   public static Agent bind(AgentSettings settings) throws IOException {
     java.nio.file.Path path = settings.socket().toAbsolutePath();
     if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (!a.isOther()) {
+      int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      if ((mode & Stat.S_IFMT) != Stat.S_IFSOCK) {
         throw new IOException(path + " exists and is not a socket");
+      }
+      if (UnixServerSocket.answers(path.toString())) {
+        throw new IOException(path + ": something is serving there already (another identity-supervisor?);"
+            + " stop it or choose another --socket");
       }
       Files.delete(path);
     }

@@ -20,7 +20,9 @@ import java.util.Set;
  * can carry more); annotations {@value #UID_KEY}, {@value #GID_KEY}, {@value #GROUPS_KEY}.
  * <b>Metadata wins over annotations</b> key by key: the profile file is the administrator's,
  * while annotations can be written by whoever creates a pod. A malformed value is ignored with a
- * warning, never guessed at. {@code GROUPS=} (empty) means no supplementary groups.
+ * warning, never guessed at; a malformed metadata value still wins: that key is then not set
+ * explicitly at all, the annotation is not used for it. {@code GROUPS=} (empty) means no
+ * supplementary groups.
  */
 public record ExplicitIdentity(OptionalLong uid, OptionalLong gid, Optional<long[]> groups,
     List<String> warnings) {
@@ -76,34 +78,44 @@ public record ExplicitIdentity(OptionalLong uid, OptionalLong gid, Optional<long
     return keys;
   }
 
+  /**
+   * The metadata's value if it has the key, else the annotation's. A malformed metadata value
+   * still decides: the key gets no explicit id at all, so that a pod's annotation cannot fill in
+   * where the administrator's profile is wrong.
+   */
   private static OptionalLong id(String what, String metadata, String annotation, List<String> warnings) {
-    for (String[] source : new String[][] {{"listenerMetadata", metadata}, {"annotation", annotation}}) {
-      if (source[1] == null) {
-        continue;
-      }
-      OptionalLong id = Ids.parse(source[1].strip());
-      if (id.isPresent()) {
-        return id;
-      }
-      warnings.add(source[0] + " " + what + " \"" + StateParser.printable(source[1])
-          + "\" is not an id, ignored");
+    String source = metadata != null ? "listenerMetadata" : "annotation";
+    String value = metadata != null ? metadata : annotation;
+    if (value == null) {
+      return OptionalLong.empty();
     }
-    return OptionalLong.empty();
+    OptionalLong id = Ids.parse(value.strip());
+    if (id.isEmpty()) {
+      warnings.add(source + " " + what + " \"" + StateParser.printable(value) + "\" is not an id, "
+          + ignored(metadata, annotation));
+    }
+    return id;
   }
 
+  /** Like {@link #id}, for the groups list. */
   private static Optional<long[]> groups(String metadata, String annotation, List<String> warnings) {
-    for (String[] source : new String[][] {{"listenerMetadata", metadata}, {"annotation", annotation}}) {
-      if (source[1] == null) {
-        continue;
-      }
-      Optional<long[]> list = parseGroups(source[1]);
-      if (list.isPresent()) {
-        return list;
-      }
-      warnings.add(source[0] + " groups \"" + StateParser.printable(source[1])
-          + "\" is not a comma-separated list of at most " + MAX_GROUPS + " ids, ignored");
+    String source = metadata != null ? "listenerMetadata" : "annotation";
+    String value = metadata != null ? metadata : annotation;
+    if (value == null) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    Optional<long[]> list = parseGroups(value);
+    if (list.isEmpty()) {
+      warnings.add(source + " groups \"" + StateParser.printable(value)
+          + "\" is not a comma-separated list of at most " + MAX_GROUPS + " ids, "
+          + ignored(metadata, annotation));
+    }
+    return list;
+  }
+
+  /** The end of a malformed value's warning: what is done instead. */
+  private static String ignored(String metadata, String annotation) {
+    return metadata != null && annotation != null ? "ignored, and so is the annotation" : "ignored";
   }
 
   /** {@code N,N,…} (duplicates dropped, order kept); empty for anything else. */

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * ({@link ThreadCredentials}, kept per TID in a small table) and its user namespace from one
  * readlink, both read after RECV, and the resolved answer is reused while both are unchanged (the
  * readlink is skipped for a resolved thread when the filter promises to send {@link
- * NamespaceCalls} too, which clear what was resolved for their caller). A
+ * NamespaceCalls} too, which clear what was resolved for their caller). Resolving (a new thread,
+ * changed ids) also opens {@code /proc/TID/root} to {@code statx} the image's account files; files
+ * that changed are believed only after ID_VALID proves that root the caller's. A
  * pidfd whose thread died (its TID reused) fails with ESRCH and is reopened. Whose ids were read:
  * <ul>
  *   <li>a pidfd opened <em>before</em> this RECV, read successfully after it: its thread held the
@@ -179,6 +181,15 @@ final class NotificationHandler implements AutoCloseable {
         unsupported(r);
         return NOT_FAST;
       }
+      ImageDeclarations current = currentImage(tid);
+      if (current == null) {
+        return NOT_FAST;
+      }
+      // read through /proc/TID/root after RECV: another process's root unless the caller is still there
+      if (current != image && !validity.isValid(id)) {
+        return GONE;
+      }
+      adopt(current);
       if (!resolve(s)) {
         return NOT_FAST;
       }
@@ -187,6 +198,47 @@ final class NotificationHandler implements AutoCloseable {
       return GONE; // and what was read may belong to another thread: it is not used
     }
     return Answer.clamp(s.answers[which], narrow);
+  }
+
+  /**
+   * The declarations as the thread's root has them now (see {@link #currentImage(Fd)}); null when
+   * its root cannot be opened ({@link #handle} then answers).
+   */
+  private ImageDeclarations currentImage(long tid) {
+    try (Fd root = ProcTask.root(tid)) {
+      return currentImage(root);
+    } catch (ErrnoException e) {
+      return null;
+    }
+  }
+
+  /**
+   * {@link #image} while the root's {@code etc/passwd} and {@code etc/group} are the versions it
+   * was read from (a {@code statx} each, once per resolution, never for a cached answer); else
+   * the files read again. Not adopted yet: the caller validates the notification first.
+   */
+  private ImageDeclarations currentImage(Fd root) {
+    return image != null && image.isCurrent(root) ? image : ImageDeclarations.read(root, uidMap, gidMap);
+  }
+
+  /** Makes {@code current} the image; when it replaces another, every thread is resolved again. */
+  private void adopt(ImageDeclarations current) {
+    if (current == image) {
+      return;
+    }
+    boolean first = image == null;
+    image = current;
+    if (first) {
+      LOG.info("{}: the image declares {} users and {} groups", container, image.userCount(), image.groupCount());
+      image.warnings().forEach(w -> LOG.warn("{}: {}", container, w));
+    } else {
+      // the container rewrites its own files as often as it likes: not worth a line each time by default
+      LOG.debug("{}: the image's account files changed; it declares {} users and {} groups now {}", container,
+          image.userCount(), image.groupCount(), image.warnings());
+      for (Slot s : slots) {
+        s.resolved = false;
+      }
+    }
   }
 
   private boolean open(Slot s, long tid) {
@@ -291,7 +343,7 @@ final class NotificationHandler implements AutoCloseable {
     Fd root = null;
     Fd memory = null;
     try (ProcTask task = ProcTask.open(n.tid())) {
-      if (fixed.isEmpty() && image == null) {
+      if (fixed.isEmpty()) {
         root = task.root();
       }
       if (call.call().writesMemory()) {
@@ -304,12 +356,7 @@ final class NotificationHandler implements AutoCloseable {
       if (fixed.isPresent()) {
         ids = fixed.get();
       } else {
-        if (image == null) {
-          image = ImageDeclarations.read(root, uidMap, gidMap);
-          LOG.info("{}: the image declares {} users and {} groups", container, image.userCount(),
-              image.groupCount());
-          image.warnings().forEach(w -> LOG.warn("{}: {}", container, w));
-        }
+        adopt(currentImage(root));
         TaskIds kernelIds = task.statusIds(statusBuffer);
         String namespace = task.userNamespace();
         if (!namespace.equals(ownUserNamespace)) {

@@ -33,6 +33,11 @@ final class ProcTask implements AutoCloseable {
 
   /** The thread's root directory; open it <em>before</em> validating the notification. */
   Fd root() throws ErrnoException {
+    return root(tid);
+  }
+
+  /** {@link #root()} without the {@code /proc/TID} handle: for a caller that validates anyway. */
+  static Fd root(long tid) throws ErrnoException {
     return Open.directory(("/proc/" + tid + "/root").getBytes(StandardCharsets.US_ASCII));
   }
 

@@ -3,10 +3,17 @@ package io.usernetes.identity.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The installed {@code identity-supervisor} with real runtimes: standalone {@code run}, and a
@@ -78,6 +85,36 @@ class SupervisorIT extends RuncSupervisorTest {
     Sh.Result r = runc.run(bundle(name, "profile=it\nUID=0\nGID=65534", "id"), name);
     assertEquals(0, r.status(), r.err());
     assertEquals("uid=0(root) gid=65534(nogroup) groups=65534(nogroup)", r.out().strip());
+  }
+
+  /**
+   * The image's account files are read again once they change: a container whose /etc/passwd
+   * now declares 1428 for its site user (1428 and 60000 share the pool id 1633) is told 1428 by
+   * the next process. The container waits on its stdin for the test to have rewritten the file.
+   */
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aRewrittenPasswdIsReadAgain() throws Exception {
+    String name = Runc.name("passwd");
+    Path image = OciBundles.rootfs(dir.resolve(name + "-image"));
+    Path b = OciBundles.bundle(dir.resolve(name), image, supervisor.socket, null, "sh", "-c",
+        "id -u; read go; id -u; id");
+    Process p = new ProcessBuilder(runc.command("run", "--bundle", b.toString(), name))
+        .redirectError(dir.resolve(name + ".err").toFile()).start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+      assertEquals("60000", out.readLine());
+      Files.writeString(image.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n"
+          + "site:x:1428:60000:site user:/tmp:/bin/sh\n");
+      in.write("go\n");
+      in.flush();
+      assertEquals("1428", out.readLine(), "a new process (getuid)");
+      assertEquals("uid=1428(site) gid=60000(site) groups=60000(site)", out.readLine(), "getgroups too");
+      assertEquals(0, p.waitFor(), Files.readString(dir.resolve(name + ".err")));
+    } finally {
+      p.destroyForcibly();
+      runc.delete(name);
+    }
   }
 
   @Test

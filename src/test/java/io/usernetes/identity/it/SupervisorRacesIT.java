@@ -25,6 +25,8 @@ class SupervisorRacesIT extends RuncSupervisorTest {
   private static final Set<String> IDENTITY_CALLS = Set.of("102", "104", "107", "108", "115", "118", "120");
   /** nanosleep and clock_nanosleep: where sleep(1) sits. */
   private static final Set<String> SLEEP_CALLS = Set.of("35", "230");
+  /** The machine's pid_max as this JVM (in the host's PID namespace) sees it. */
+  private static final Path PID_MAX = Path.of("/proc/sys/kernel/pid_max");
 
   @BeforeAll
   static void start() throws Exception {
@@ -42,12 +44,21 @@ class SupervisorRacesIT extends RuncSupervisorTest {
   void reusedThreadIdsNeverGetAnotherThreadsAnswer() throws Exception {
     Path log = dir.resolve("storm.log");
     String map = SupervisorCredentialChangesIT.MAP;
-    Sh.Result r = Installed.run(List.of("unshare", "--pid", "--fork", "--mount-proc", "sh", "-c",
-        "echo 700 > /proc/sys/kernel/pid_max && exec \"$0\" \"$@\"",
-        Installed.bin("identity-supervisor").toString(), "run", "--",
-        TestPrograms.build("id-storm").toString(), "800", "24", "4", "40", "3000", "100000", "97", "7"),
-        List.of("USERNETES_IDENTITY_UID_MAP=" + map, "USERNETES_IDENTITY_GID_MAP=" + map,
-            "USERNETES_IDENTITY_LOG_FILE=" + log));
+    String pidMax = Files.readString(PID_MAX);
+    Sh.Result r;
+    try {
+      r = Installed.run(List.of("unshare", "--pid", "--fork", "--mount-proc", "sh", "-c",
+          "echo 700 > /proc/sys/kernel/pid_max && exec \"$0\" \"$@\"",
+          Installed.bin("identity-supervisor").toString(), "run", "--",
+          TestPrograms.build("id-storm").toString(), "800", "24", "4", "40", "3000", "100000", "97", "7"),
+          List.of("USERNETES_IDENTITY_UID_MAP=" + map, "USERNETES_IDENTITY_GID_MAP=" + map,
+              "USERNETES_IDENTITY_LOG_FILE=" + log));
+    } finally {
+      // before 6.14 the write above set the machine's pid_max, not the namespace's
+      if (!Files.readString(PID_MAX).equals(pidMax)) {
+        Files.writeString(PID_MAX, pidMax);
+      }
+    }
     assertEquals(0, r.status(), r.err() + r.out());
     Matcher m = Pattern.compile("started=800 killed=(\\d+) failed=0").matcher(r.out());
     assertTrue(m.find(), r.out());

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,6 +58,41 @@ class SupervisorRestartIT {
     } finally {
       first.close();
       runc.delete(running);
+    }
+  }
+
+  /**
+   * A second {@code serve} on the socket of a live one refuses to start (one line, exit 2)
+   * instead of replacing the socket file, and the first goes on serving containers.
+   */
+  @Test
+  void aSecondServeOnALiveSocketIsRefusedAndTheFirstKeepsServing() throws Exception {
+    Path dir = Files.createTempDirectory(Installed.project().resolve("target"), "supervisor-second-it-");
+    Path rootfs = OciBundles.rootfs(dir);
+    Runc runc = new Runc(dir.resolve("runc"));
+    try (RunningSupervisor first = RunningSupervisor.start(dir)) {
+      Object inode = Files.getAttribute(first.socket, "unix:ino");
+      Path err = dir.resolve("second.err");
+      Process second = new ProcessBuilder("env", "-i", "PATH=/usr/bin:/bin",
+          "USERNETES_IDENTITY_LOG_FILE=" + dir.resolve("second.log"),
+          Installed.bin("identity-supervisor").toString(), "serve", "--socket", first.socket.toString())
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+      try {
+        assertTrue(second.waitFor(30, TimeUnit.SECONDS), "the second serve is still running: "
+            + Files.readString(err));
+      } finally {
+        second.destroyForcibly();
+      }
+      assertEquals(2, second.exitValue());
+      assertEquals("identity-supervisor: " + first.socket + ": something is serving there already "
+          + "(another identity-supervisor?); stop it or choose another --socket\n", Files.readString(err));
+      assertEquals(inode, Files.getAttribute(first.socket, "unix:ino"), "the socket file is the first's");
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(first.socket)));
+
+      String name = Runc.name("after-second");
+      Sh.Result r = runc.run(OciBundles.bundle(dir.resolve(name), rootfs, first.socket, null, "id"), name);
+      assertEquals(0, r.status(), r.err());
+      assertEquals("uid=60000(site) gid=60000(site) groups=60000(site)", r.out().strip());
     }
   }
 

@@ -21,7 +21,7 @@ class ContainerIdentityTest {
     AccountFile p = AccountFile.parse(AccountFile.Kind.PASSWD, passwd);
     AccountFile g = AccountFile.parse(AccountFile.Kind.GROUP, group);
     return new ImageDeclarations(HostIdResolver.of(MAP, p.accounts()), HostIdResolver.of(MAP, g.accounts()),
-        p.accounts().size(), g.accounts().size(), List.of());
+        p.accounts().size(), g.accounts().size(), List.of(), List.of());
   }
 
   private static TaskIds task(long uid, long gid, long... groups) {

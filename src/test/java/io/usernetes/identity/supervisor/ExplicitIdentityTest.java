@@ -35,15 +35,22 @@ class ExplicitIdentityTest {
     assertEquals(OptionalLong.empty(), e.uid());
     assertEquals(OptionalLong.empty(), e.gid());
     assertEquals(Optional.empty(), e.groups());
-    assertEquals(4, e.warnings().size(), e.warnings().toString());
+    assertEquals(3, e.warnings().size(), "one per key: " + e.warnings());
     assertTrue(e.isEmpty());
   }
 
   @Test
-  void malformedMetadataFallsBackToTheAnnotation() {
-    ExplicitIdentity e = ExplicitIdentity.of(Map.of(ExplicitIdentity.UID_KEY, "5"), Optional.of("UID=abc"));
-    assertEquals(OptionalLong.of(5), e.uid());
-    assertEquals(1, e.warnings().size());
+  void malformedMetadataStillWinsOverTheAnnotation() {
+    ExplicitIdentity e = ExplicitIdentity.of(Map.of(ExplicitIdentity.UID_KEY, "0",
+        ExplicitIdentity.GID_KEY, "0", ExplicitIdentity.GROUPS_KEY, "0"),
+        Optional.of("UID=abc\nGID=\nGROUPS=1,,2"));
+    assertEquals(OptionalLong.empty(), e.uid(), "the pod's annotation must not fill in for the profile");
+    assertEquals(OptionalLong.empty(), e.gid());
+    assertEquals(Optional.empty(), e.groups());
+    assertTrue(e.isEmpty(), "kernel ids or the image decide, as without an explicit identity");
+    assertEquals(3, e.warnings().size(), "one per key: " + e.warnings());
+    assertEquals("listenerMetadata uid \"abc\" is not an id, ignored, and so is the annotation",
+        e.warnings().get(0));
   }
 
   @Test

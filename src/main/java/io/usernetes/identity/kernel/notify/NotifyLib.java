@@ -68,9 +68,9 @@ final class NotifyLib {
 
   static native int setsockopt(int fd, int level, int name, byte[] value, int length);
 
-  static native int fchmod(int fd, int mode);
+  static native int connect(int fd, byte[] address, int length);
 
-  static native int chmod(byte[] path, int mode);
+  static native int umask(int mask);
 
   static native int unlink(byte[] path);
 

@@ -9,14 +9,16 @@ import java.nio.charset.StandardCharsets;
  * listener fds ({@code listenerPath}).
  *
  * <p>The JDK's own Unix-domain channels cannot receive {@code SCM_RIGHTS}, hence this binding.
- * The socket file is made mode 0600 before {@code bind} ({@code fchmod} on the unbound socket,
- * which Linux applies to the inode bind creates) and again after, so there is no window in which
- * another user could connect; {@link UnixConnection#peer} is checked anyway.
+ * The socket file gets its mode from {@code bind} itself, which creates it, so there is no window
+ * in which another user could connect; {@link UnixConnection#peer} is checked anyway.
  */
 public final class UnixServerSocket implements AutoCloseable {
   static final int AF_UNIX = 1;
   static final int SOCK_STREAM = 1;
   static final int SOCK_CLOEXEC = 0x80000;
+  static final int SOCK_NONBLOCK = 0x800;
+  static final int ECONNREFUSED = 111;
+  static final int EAGAIN = 11;
   /** {@code sizeof(sun_path)}; the path must fit with its NUL. */
   static final int SUN_PATH = 108;
 
@@ -34,31 +36,27 @@ public final class UnixServerSocket implements AutoCloseable {
    * @param mode the permissions of the socket file, e.g. {@code 0600}
    */
   public static UnixServerSocket listen(String path, int mode) throws ErrnoException {
-    byte[] name = path.getBytes(StandardCharsets.UTF_8);
-    if (name.length == 0 || name.length >= SUN_PATH || path.indexOf('\0') >= 0) {
-      throw new ErrnoException(ErrnoException.ENAMETOOLONG, "bind", name);
-    }
+    byte[] name = name(path, "bind");
     int s = NotifyLib.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (s == -1) {
       throw Errors.failure("socket(AF_UNIX)");
     }
     Fd fd = Fd.adopt(s);
     try {
-      if (NotifyLib.fchmod(s, mode) == -1) {
-        throw Errors.failure("fchmod(socket)");
-      }
-      byte[] address = new byte[2 + SUN_PATH];
-      address[0] = AF_UNIX; // sun_family, little-endian u16
-      System.arraycopy(name, 0, address, 2, name.length);
-      if (NotifyLib.bind(s, address, 2 + name.length + 1) == -1) {
-        throw new ErrnoException(com.sun.jna.Native.getLastError(), "bind", name);
+      byte[] address = address(name);
+      // bind creates the file with 0777 & ~umask, so a umask set just around it gives the file
+      // exactly mode, as it is made. Not a chmod by path after bind: that follows a symlink
+      // swapped in at the path meanwhile. (An fchmod of the unbound socket also reaches the file
+      // on Linux, but as an undocumented detail, and still under the umask.) The umask is the
+      // process's: a file another thread creates in this window gets a stricter mode, not a wider.
+      int previous = NotifyLib.umask(~mode & 0777);
+      int bound = NotifyLib.bind(s, address, address.length);
+      int errno = com.sun.jna.Native.getLastError();
+      NotifyLib.umask(previous);
+      if (bound == -1) {
+        throw new ErrnoException(errno, "bind", name);
       }
       byte[] cPath = java.util.Arrays.copyOf(name, name.length + 1);
-      if (NotifyLib.chmod(cPath, mode) == -1) {
-        ErrnoException e = new ErrnoException(com.sun.jna.Native.getLastError(), "chmod", name);
-        NotifyLib.unlink(cPath);
-        throw e;
-      }
       if (NotifyLib.listen(s, 128) == -1) {
         ErrnoException e = Errors.failure("listen");
         NotifyLib.unlink(cPath);
@@ -69,6 +67,48 @@ public final class UnixServerSocket implements AutoCloseable {
       fd.close();
       throw e;
     }
+  }
+
+  /**
+   * Whether something listens on the socket at {@code path}: a {@code connect} that succeeds (or
+   * finds the backlog full). False only for {@code ECONNREFUSED}, a socket file whose server is
+   * gone; any other failure is thrown. The connection is closed at once, without a byte sent.
+   */
+  public static boolean answers(String path) throws ErrnoException {
+    byte[] name = name(path, "connect");
+    int s = NotifyLib.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (s == -1) {
+      throw Errors.failure("socket(AF_UNIX)");
+    }
+    try (Fd fd = Fd.adopt(s)) {
+      byte[] address = address(name);
+      int r = NotifyLib.connect(s, address, address.length);
+      int errno = r == -1 ? com.sun.jna.Native.getLastError() : 0;
+      if (r == 0 || errno == EAGAIN) {
+        return true;
+      }
+      if (errno == ECONNREFUSED) {
+        return false;
+      }
+      throw new ErrnoException(errno, "connect", name);
+    }
+  }
+
+  /** The path's bytes, if they fit {@code sun_path}. */
+  private static byte[] name(String path, String call) throws ErrnoException {
+    byte[] name = path.getBytes(StandardCharsets.UTF_8);
+    if (name.length == 0 || name.length >= SUN_PATH || path.indexOf('\0') >= 0) {
+      throw new ErrnoException(ErrnoException.ENAMETOOLONG, call, name);
+    }
+    return name;
+  }
+
+  /** A {@code struct sockaddr_un} for {@code name}, as long as its path and NUL need. */
+  private static byte[] address(byte[] name) {
+    byte[] address = new byte[2 + name.length + 1];
+    address[0] = AF_UNIX; // sun_family, little-endian u16
+    System.arraycopy(name, 0, address, 2, name.length);
+    return address;
   }
 
   /** Waits for the next connection ({@code accept4} with {@code SOCK_CLOEXEC}; EINTR retried). */

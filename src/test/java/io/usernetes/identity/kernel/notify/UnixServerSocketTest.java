@@ -8,6 +8,7 @@ import io.usernetes.identity.kernel.ErrnoException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,6 +88,42 @@ class UnixServerSocketTest {
         assertEquals(11, e.errno(), "EAGAIN");
       }
     }
+  }
+
+  @Test
+  void theSocketIsMode0600WhateverTheUmaskAndTheUmaskIsPutBack() throws Exception {
+    int original = NotifyLib.umask(0);
+    try {
+      for (int umask : new int[] {0, 0022, 0277}) {
+        NotifyLib.umask(umask);
+        Path path = dir.resolve("mode-" + Integer.toOctalString(umask) + ".sock");
+        try (UnixServerSocket server = UnixServerSocket.listen(path.toString(), 0600)) {
+          assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)),
+              "under umask " + Integer.toOctalString(umask));
+          assertEquals(umask, NotifyLib.umask(umask), "the process's umask after listen");
+        }
+      }
+    } finally {
+      NotifyLib.umask(original);
+    }
+  }
+
+  @Test
+  void answersTellsALiveSocketFromAStaleOne() throws Exception {
+    Path live = dir.resolve("live.sock");
+    Path stale = dir.resolve("stale.sock");
+    try (UnixServerSocket server = UnixServerSocket.listen(live.toString(), 0600)) {
+      assertTrue(UnixServerSocket.answers(live.toString()));
+    }
+    // the JDK leaves the socket file behind when its channel closes, like a killed supervisor
+    try (ServerSocketChannel gone = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      gone.bind(UnixDomainSocketAddress.of(stale));
+    }
+    assertTrue(Files.exists(stale));
+    assertFalse(UnixServerSocket.answers(stale.toString()));
+    ErrnoException e = org.junit.jupiter.api.Assertions.assertThrows(ErrnoException.class,
+        () -> UnixServerSocket.answers(dir.resolve("none.sock").toString()));
+    assertEquals(ErrnoException.ENOENT, e.errno());
   }
 
   @Test
