@@ -150,8 +150,8 @@ public final class MountMain {
   }
 
   private static int fail(String message, int status) {
-    System.err.println(PROGRAM + ": " + message);
-    System.err.flush();
+    DaemonLog.callerStderr().println(PROGRAM + ": " + message);
+    DaemonLog.callerStderr().flush();
     return status;
   }
 }

@@ -1,6 +1,7 @@
 package io.usernetes.identity.cli;
 
 import io.usernetes.identity.config.ConfigException;
+import io.usernetes.identity.daemon.DaemonLog;
 import io.usernetes.identity.idmap.InvalidIdMapException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,6 +18,8 @@ public final class ProgramCommandLine {
   public static CommandLine create(String program, Object command) {
     CommandLine cli = new CommandLine(command);
     cli.setCommandName(program);
+    // the stderr the program was started with, even once a daemon's log has taken System.err
+    cli.setErr(new PrintWriter(DaemonLog.callerStderr(), true));
     cli.setParameterExceptionHandler((e, args) -> {
       PrintWriter err = e.getCommandLine().getErr();
       err.println(program + ": " + e.getMessage() + " (see '"

@@ -81,9 +81,9 @@ final class ServeCommand implements Callable<Integer> {
     LoggerFactory.getLogger("identity-supervisor").info("serving {} for uids {} with uid-map {} gid-map {} (pid {})",
         socket.toAbsolutePath(), allowed, config.uidMap().spec(), config.gidMap().spec(),
         ProcessHandle.current().pid());
-    System.err.println("identity-supervisor: serving " + socket.toAbsolutePath() + ", log "
+    DaemonLog.callerStderr().println("identity-supervisor: serving " + socket.toAbsolutePath() + ", log "
         + logFile.map(Path::toString).orElse("on stderr"));
-    System.err.flush();
+    DaemonLog.callerStderr().flush();
     agent.serve();
     return ExitCodes.OK;
   }
