@@ -99,6 +99,11 @@ public final class Whiteouts {
         deviceWhiteouts.set(false);
       }
     }
+    createFile(upperDir, name);
+  }
+
+  /** Hides {@code name} by a {@code .wh.NAME} file, whatever style new whiteouts have. */
+  public void createFile(Fd upperDir, byte[] name) throws ErrnoException {
     try (Fd f = Open.openat(upperDir, OverlayNames.whiteoutOf(name),
         OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0700)) {
       // an empty file is the whole whiteout

@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code WORKDIR/work}: where new and copied-up objects are built, owner, mode, times and records
- * set, before one rename makes them appear in the upper layer. A crash leaves at worst debris
- * here, which the next mount clears, never a half-made file in the layer.
+ * set, before one rename makes them appear in the upper layer ({@link #place}), and where removed
+ * objects go in the same step as their whiteout appears ({@link #hide}) before they are emptied.
+ * A crash leaves at worst debris here, which the next mount clears, never a half-made or
+ * half-removed object in the layer.
  */
 public final class WorkDir implements AutoCloseable {
   private static final byte[] WORK = {'w', 'o', 'r', 'k'};
@@ -49,6 +51,54 @@ public final class WorkDir implements AutoCloseable {
   /** A fresh name for a temporary object. */
   public byte[] temporaryName() {
     return ("#" + counter.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Renames the finished object {@code tmp} to {@code name} in {@code upperDir} in one step: over
+   * nothing, or over what keeps the name free in the merged view — a whiteout device, or an
+   * object a crash left hidden by a {@code .wh.} file — which is exchanged with it (a directory
+   * cannot be renamed over a device) and removed. Then, when {@code whitedOut}, the {@code .wh.}
+   * file goes, which would hide the new object; until then it stays hidden, whole.
+   */
+  public void place(byte[] tmp, Fd upperDir, byte[] name, boolean whitedOut) throws ErrnoException {
+    try {
+      Entries.renameat2(dir, tmp, upperDir, name, Entries.RENAME_NOREPLACE);
+    } catch (ErrnoException e) {
+      if (e.errno() != ErrnoException.EEXIST) {
+        throw e;
+      }
+      Entries.renameat2(dir, tmp, upperDir, name, Entries.RENAME_EXCHANGE);
+      discard(tmp);
+    }
+    if (whitedOut) {
+      Whiteouts.removeFile(upperDir, name);
+    }
+  }
+
+  /**
+   * Replaces {@code name}, an object of the upper layer that lower layers show too, by a whiteout
+   * in one step and then removes it with all it holds. RENAME_WHITEOUT moves it here and leaves a
+   * 0/0 device in its place; where that is refused the {@code .wh.} file comes first, so the name
+   * is hidden from then on, and the object is moved here after (a crash in between leaves it
+   * hidden, and {@link #place} replaces it when the name is made again).
+   */
+  public void hide(Fd upperDir, byte[] name, Whiteouts whiteouts) throws ErrnoException {
+    byte[] tmp = temporaryName();
+    if (whiteouts.usesDevices()) {
+      try {
+        Entries.renameat2(upperDir, name, dir, tmp, Entries.RENAME_WHITEOUT);
+        discard(tmp);
+        return;
+      } catch (ErrnoException e) {
+        if (e.errno() != ErrnoException.EINVAL && e.errno() != ErrnoException.EPERM
+            && e.errno() != ErrnoException.EOPNOTSUPP) {
+          throw e;
+        }
+      }
+    }
+    whiteouts.createFile(upperDir, name);
+    Entries.renameat2(upperDir, name, dir, tmp, 0);
+    discard(tmp);
   }
 
   /**

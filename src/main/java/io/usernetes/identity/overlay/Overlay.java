@@ -305,10 +305,18 @@ public final class Overlay implements AutoCloseable {
       Layer upper = stack.upper();
       byte[] toName = MergedPath.name(to);
       try (Fd fromDir = stack.dir(upper.index(), MergedPath.parent(from)); Fd toDir = stack.dir(upper.index(), parent.path())) {
-        Whiteouts.remove(toDir, toName);
-        Entries.linkat(fromDir, MergedPath.name(from), toDir, toName);
-        if (source.type() != Stat.S_IFREG) {
-          RecordStore.copyEntry(fromDir, MergedPath.name(from), toDir, toName);
+        // linked in the work directory, then renamed over the whiteout: never a moment in which
+        // the whiteout is gone and the lower object shows
+        byte[] tmp = work.temporaryName();
+        Entries.linkat(fromDir, MergedPath.name(from), work.fd(), tmp);
+        try {
+          if (source.type() != Stat.S_IFREG) {
+            RecordStore.copyEntry(fromDir, MergedPath.name(from), toDir, toName);
+          }
+          work.place(tmp, toDir, toName, true);
+        } catch (ErrnoException | RuntimeException e) {
+          Entries.unlinkat(work.fd(), tmp, 0);
+          throw e;
         }
       }
       stack.forget(to);
@@ -399,20 +407,7 @@ public final class Overlay implements AutoCloseable {
     } else {
       RecordStore.write(upperDir, c.name, st.type(), ru, rg);
     }
-    if (c.replacesWhiteout) {
-      Stat device = Attributes.statxOrNull(upperDir, c.name);
-      if (device != null && Whiteouts.isWhiteoutDevice(device)) {
-        // a directory cannot be renamed over a device (ENOTDIR); exchanging the two is one
-        // step for every type, so the lower object never shows through, even after a crash
-        Entries.renameat2(work.fd(), tmp, upperDir, c.name, Entries.RENAME_EXCHANGE);
-        Entries.unlinkat(work.fd(), tmp, 0);
-      } else {
-        Entries.renameat2(work.fd(), tmp, upperDir, c.name, Entries.RENAME_NOREPLACE);
-      }
-      Whiteouts.removeFile(upperDir, c.name);
-    } else {
-      Entries.renameat2(work.fd(), tmp, upperDir, c.name, Entries.RENAME_NOREPLACE);
-    }
+    work.place(tmp, upperDir, c.name, c.replacesWhiteout);
     return st.type();
   }
 
@@ -462,42 +457,24 @@ public final class Overlay implements AutoCloseable {
     boolean lowerShows = stack.visibleBelow(parent, name, upper.index());
     parent = copyUp.ensureUpper(parent);
     try (Fd dir = stack.dir(upper.index(), parent.path())) {
-      if (inUpper) {
+      if (inUpper && lowerShows) {
+        // one step from the object to its whiteout: what a merged directory's whiteouts hid, or
+        // the lower object itself, never shows, even after a crash
+        work.hide(dir, name, whiteouts);
+      } else if (inUpper) {
         if (directory) {
           try (Fd d = Open.openat(dir, name, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
-            Tree.removeContents(d); // whiteouts and the marker
+            Tree.removeContents(d); // whiteouts and the marker, with nothing below to uncover
           }
         }
-        if (lowerShows && !directory && renameToWhiteout(dir, name)) {
-          RecordStore.forgetEntry(dir, name);
-          return;
-        }
         Entries.unlinkat(dir, name, directory ? Entries.AT_REMOVEDIR : 0);
-        RecordStore.forgetEntry(dir, name);
-      }
-      if (lowerShows) {
+      } else if (lowerShows) {
         whiteouts.create(dir, name);
       }
-    }
-  }
-
-  /** Swaps a file for a whiteout in one step (RENAME_WHITEOUT) where the kernel allows it. */
-  private boolean renameToWhiteout(Fd dir, byte[] name) throws ErrnoException {
-    if (!whiteouts.usesDevices()) {
-      return false;
-    }
-    byte[] tmp = work.temporaryName();
-    try {
-      Entries.renameat2(dir, name, work.fd(), tmp, Entries.RENAME_WHITEOUT);
-    } catch (ErrnoException e) {
-      if (e.errno() == ErrnoException.EINVAL || e.errno() == ErrnoException.EPERM
-          || e.errno() == ErrnoException.EOPNOTSUPP) {
-        return false;
+      if (inUpper && n.type() != Stat.S_IFREG && n.type() != Stat.S_IFDIR) {
+        RecordStore.forgetEntry(dir, name); // a symlink's or special file's record on its parent
       }
-      throw e;
     }
-    Entries.unlinkat(work.fd(), tmp, 0);
-    return true;
   }
 
   public void rename(byte[] from, byte[] to) throws ErrnoException {

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,67 @@ class OverlayFaultsIT {
     try (OverlayMount again = l.mount()) {
       assertEquals(Files.readString(dir.resolve("sum")), Sh.ok("sha256sum < " + l.m("big")));
       assertEquals("", Sh.ok("ls -A " + l.work.resolve("work")), "the work directory is cleared at mount");
+    }
+  }
+
+  @Test
+  void aDaemonKilledWhileRemovingAMergedDirectoryNeverUncoversWhatItHid() throws Exception {
+    Path fs = dir.resolve("tmpfs");
+    // on tmpfs a directory's size counts its entries, so the removal can be watched from outside
+    Sh.ok("mkdir -p " + fs + "; mount -t tmpfs -o size=256m tmpfs " + fs);
+    try {
+      Layers l = Layers.in(fs, 1);
+      int names = 40_000;
+      Sh.python("import os\nos.mkdir('" + l.lower(1) + "/d'); os.mkdir('" + l.upper + "/d')\n"
+          + "for i in range(" + names + "):\n"
+          + "    os.close(os.open('" + l.lower(1) + "/d/f%d' % i, os.O_CREAT | os.O_WRONLY, 0o644))\n"
+          + "    os.mknod('" + l.upper + "/d/f%d' % i, 0o20000, os.makedev(0, 0))\n");
+      Path upperD = l.upper.resolve("d");
+      long full = Files.readAttributes(upperD, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
+      OverlayMount m = l.mount();
+      assertEquals("", Sh.ok("ls -A " + l.m("d")), "every lower name is whited out");
+      Process rmdir = new ProcessBuilder("rmdir", l.m("d")).start();
+      // kill -9 the moment the removal shows in the upper layer
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (true) {
+        BasicFileAttributes a = Files.readAttributes(upperD, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isDirectory() || a.size() < full) {
+          break;
+        }
+        assertTrue(rmdir.isAlive() && System.nanoTime() < deadline, "the removal never showed");
+      }
+      Sh.ok("kill -9 " + m.daemon);
+      assertTrue(OverlayMount.awaitExit(m.daemon, 10));
+      rmdir.waitFor();
+      Sh.ok("fusermount3 -u " + l.mnt + " || umount -l " + l.mnt);
+      try (OverlayMount again = l.mount()) {
+        assertEquals("gone\n", Sh.python("import os\ntry:\n    print(len(os.listdir('" + l.m("d") + "')), 'shown')\n"
+            + "except FileNotFoundError:\n    print('gone')\n"), "the directory is removed whole or not at all");
+        assertEquals("", Sh.ok("ls -A " + l.work.resolve("work")), "the work directory is cleared at mount");
+      }
+    } finally {
+      Sh.exec(List.of("umount", "-l", fs.toString()));
+    }
+  }
+
+  @Test
+  void aLinkThatFailsLeavesTheWhiteoutItWouldHaveReplaced() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    Sh.ok("echo old > " + l.lower(1).resolve("b"));
+    try (OverlayMount m = l.mount()) {
+      Sh.ok("rm " + l.m("b") + "; echo new > " + l.m("a"));
+      // an immutable source makes link(2) fail; the old order removed the whiteout first
+      Sh.ok("chattr +i " + l.upper.resolve("a"));
+      try {
+        assertEquals("EPERM", Sh.errno("os.link('" + l.m("a") + "', '" + l.m("b") + "')"));
+        assertEquals("character special file 0,0\n", Sh.ok("stat -c '%F %t,%T' " + l.upper.resolve("b")),
+            "the whiteout hiding the lower b is still there");
+      } finally {
+        Sh.ok("chattr -i " + l.upper.resolve("a"));
+      }
+      Sh.ok("ln " + l.m("a") + " " + l.m("b"));
+      assertEquals("new\n", Sh.ok("cat " + l.m("b")));
+      assertEquals("", Sh.ok("ls -A " + l.work.resolve("work")));
     }
   }
 
