@@ -1,6 +1,5 @@
 package io.usernetes.identity.mount;
 
-import com.google.common.base.Suppliers;
 import io.usernetes.identity.config.Configuration;
 import io.usernetes.identity.config.ReportMode;
 import io.usernetes.identity.declared.AccountFile;
@@ -147,7 +146,7 @@ public final class MountSetup {
     OptionalLong squash = kind.equals("uid") ? options.squashedUid() : options.squashedGid();
     ViewMapping view = squash.isPresent() ? ViewMapping.squash(squash.getAsLong())
         : ViewMapping.of(kind.equals("uid") ? options.uidMapping() : options.gidMapping());
-    Supplier<HostIdResolver> declared = Suppliers.memoize(() -> ImageAccounts.resolver(stack, map, accounts));
+    Supplier<HostIdResolver> declared = new ImageAccounts(stack, map, accounts);
     LOG.debug("{} map {} ({}), view {}", kind, map, local.translates() ? "host ids through the namespace" : "local ids", view);
     return new OwnershipTranslator(mode, map, local, view, declared::get);
   }

@@ -1,6 +1,7 @@
 package io.usernetes.identity.supervisor;
 
 import io.usernetes.identity.declared.AccountFile;
+import io.usernetes.identity.declared.FileVersion;
 import io.usernetes.identity.declared.HostIdResolver;
 import io.usernetes.identity.idmap.IdMap;
 import io.usernetes.identity.kernel.Attributes;

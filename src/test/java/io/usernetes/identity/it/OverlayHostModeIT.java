@@ -78,4 +78,23 @@ class OverlayHostModeIT {
         "1633 is 60000 or 1428: ambiguous, so no record");
     assertEquals("", Sh.ok("getfattr -d -m '^user.usernetes' " + u.resolve("c")), "1500 is not declared");
   }
+
+  @Test
+  void aUserAddedWhileMountedIsRecordedFromThenOn() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    Sh.ok("chmod 0755 " + dir + "; cd " + l.lower(1) + "; mkdir etc\n"
+        + "printf 'root:x:0:0::/:/bin/sh\\nsvc:x:1000:1000::/:/bin/sh\\n' > etc/passwd\n"
+        + "printf 'root:x:0:\\nsvc:x:1000:\\n' > etc/group");
+    try (OverlayMount m = OverlayMount.mountIn(enter, List.of(), "-o", l.options(), l.mnt.toString())) {
+      in("cd " + l.mnt + "; touch early; chown 1633:1633 early");
+      // a build's useradd: the account files change through the mount
+      in("cd " + l.mnt + "; echo 'app:x:60000:60000::/:/bin/sh' >> etc/passwd; echo 'app:x:60000:' >> etc/group\n"
+          + "touch late; chown 1633:1633 late");
+    }
+    assertEquals("", Sh.ok("getfattr -d -m '^user.usernetes' " + l.upper.resolve("early")),
+        "1633 was nobody the image declared yet");
+    assertEquals("user.usernetes.gid=\"60000\"\nuser.usernetes.uid=\"60000\"\n",
+        Sh.ok("getfattr -d -m '^user.usernetes' " + l.upper.resolve("late") + " | grep '^user' | sort"),
+        "1633 is app (60000) once the image declares it");
+  }
 }
