@@ -1,9 +1,12 @@
 package io.usernetes.identity.layers;
 
+import io.usernetes.identity.kernel.Attributes;
+import io.usernetes.identity.kernel.Entries;
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Fd;
+import io.usernetes.identity.kernel.Stat;
 import io.usernetes.identity.kernel.Xattrs;
-import io.usernetes.identity.ownership.EntryRecordKey;
+import io.usernetes.identity.ownership.EntryRecords;
 import io.usernetes.identity.ownership.FileType;
 import io.usernetes.identity.ownership.OwnershipRecord;
 import io.usernetes.identity.ownership.RecordValue;
@@ -11,13 +14,13 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads and writes the ownership records of backing files (see {@link OwnershipRecord} for the
- * format): on regular files and directories themselves, for other types on the parent directory.
- * Every object is named by its parent's O_PATH descriptor and its name.
+ * format): on regular files and directories themselves, for other types in their parent's
+ * entries directory ({@link EntryRecords}). Every object is named by its parent's O_PATH
+ * descriptor and its name.
  */
 public final class RecordStore {
   private static final byte[] UID = OwnershipRecord.UID_XATTR.getBytes(StandardCharsets.US_ASCII);
   private static final byte[] GID = OwnershipRecord.GID_XATTR.getBytes(StandardCharsets.US_ASCII);
-  /** Entry records live on the parent directory itself, named {@code .} relative to it. */
   private static final byte[] DOT = {'.'};
 
   private RecordStore() {}
@@ -29,7 +32,7 @@ public final class RecordStore {
           RecordValue.parse(Xattrs.getAtOrNull(parent, name, UID)),
           RecordValue.parse(Xattrs.getAtOrNull(parent, name, GID))};
     }
-    return RecordValue.parseEntry(Xattrs.getAtOrNull(parent, DOT, entryKey(name)));
+    return RecordValue.parseEntry(EntryRecords.read(parent, name));
   }
 
   /**
@@ -40,14 +43,11 @@ public final class RecordStore {
     if (FileType.ofMode(type).carriesOwnRecord()) {
       put(parent, name, UID, uid);
       put(parent, name, GID, gid);
-      return;
+    } else if (!uid.isValid() && !gid.isValid()) {
+      forgetEntry(parent, name);
+    } else {
+      writeEntry(parent, name, OwnershipRecord.formatEntry(uid, gid));
     }
-    byte[] key = entryKey(name);
-    if (!uid.isValid() && !gid.isValid()) {
-      Xattrs.removeAtIfPresent(parent, DOT, key);
-      return;
-    }
-    Xattrs.setAt(parent, DOT, key, OwnershipRecord.formatEntry(uid, gid), 0);
   }
 
   /**
@@ -68,30 +68,69 @@ public final class RecordStore {
     }
   }
 
-  /** Removes the entry record a symlink or special file left on its parent. */
+  /** Removes the record a symlink or special file has in its parent's entries directory. */
   public static void forgetEntry(Fd parent, byte[] name) throws ErrnoException {
-    Xattrs.removeAtIfPresent(parent, DOT, entryKey(name));
+    try (Fd entries = EntryRecords.directory(parent)) {
+      Entries.unlinkat(entries, EntryRecords.key(name), 0);
+    } catch (ErrnoException e) {
+      if (e.errno() != ErrnoException.ENOENT) {
+        throw e;
+      }
+    }
   }
 
-  /** Moves an entry record with its object (rename, copy-up, atomic creation). */
+  /** Moves an entry record with its object (rename); a record at the target is replaced. */
   public static void moveEntry(Fd fromParent, byte[] fromName, Fd toParent, byte[] toName)
       throws ErrnoException {
-    byte[] value = Xattrs.getOrNull(fromParent, entryKey(fromName));
+    byte[] value = EntryRecords.read(fromParent, fromName);
     if (value != null) {
-      Xattrs.set(toParent, entryKey(toName), value, 0);
-      Xattrs.removeIfPresent(fromParent, entryKey(fromName));
+      writeEntry(toParent, toName, value);
+      forgetEntry(fromParent, fromName);
     } else {
-      Xattrs.removeIfPresent(toParent, entryKey(toName));
+      forgetEntry(toParent, toName);
     }
   }
 
-  /** Copies an entry record (copy-up leaves the lower layer alone). */
+  /** Copies an entry record (copy-up leaves the lower layer alone; link). */
   public static void copyEntry(Fd fromParent, byte[] fromName, Fd toParent, byte[] toName)
       throws ErrnoException {
-    byte[] value = Xattrs.getOrNull(fromParent, entryKey(fromName));
+    byte[] value = EntryRecords.read(fromParent, fromName);
     if (value != null) {
-      Xattrs.set(toParent, entryKey(toName), value, 0);
+      writeEntry(toParent, toName, value);
     }
+  }
+
+  /**
+   * One record file per entry, its value set in one step. Making the entries directory leaves
+   * the parent's times as they were: a chown of a symlink changes nothing else the caller sees.
+   */
+  private static void writeEntry(Fd parent, byte[] name, byte[] value) throws ErrnoException {
+    try (Fd entries = entriesDirectory(parent)) {
+      byte[] key = EntryRecords.key(name);
+      try {
+        Entries.mknodat(entries, key, Stat.S_IFREG | 0600, 0, 0);
+      } catch (ErrnoException e) {
+        if (e.errno() != ErrnoException.EEXIST) {
+          throw e;
+        }
+      }
+      Xattrs.setAt(entries, key, EntryRecords.XATTR, value, 0);
+    }
+  }
+
+  /** The parent's entries directory, made if it has none yet. */
+  private static Fd entriesDirectory(Fd parent) throws ErrnoException {
+    try {
+      return EntryRecords.directory(parent);
+    } catch (ErrnoException e) {
+      if (e.errno() != ErrnoException.ENOENT) {
+        throw e;
+      }
+    }
+    Stat before = Attributes.statx(parent);
+    Entries.mkdirat(parent, EntryRecords.DIRECTORY, 0700);
+    Attributes.utimensat(parent, DOT, before.atime(), before.mtime());
+    return EntryRecords.directory(parent);
   }
 
   private static void put(Fd parent, byte[] name, byte[] key, RecordValue value) throws ErrnoException {
@@ -100,9 +139,5 @@ public final class RecordStore {
     } else {
       Xattrs.removeAtIfPresent(parent, name, key);
     }
-  }
-
-  private static byte[] entryKey(byte[] name) {
-    return EntryRecordKey.xattrName(name).getBytes(StandardCharsets.US_ASCII);
   }
 }

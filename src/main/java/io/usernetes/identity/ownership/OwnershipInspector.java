@@ -20,8 +20,6 @@ import java.nio.charset.StandardCharsets;
 public final class OwnershipInspector {
   private static final byte[] UID = OwnershipRecord.UID_XATTR.getBytes(StandardCharsets.US_ASCII);
   private static final byte[] GID = OwnershipRecord.GID_XATTR.getBytes(StandardCharsets.US_ASCII);
-  /** Entry records live on the parent directory itself, named {@code .} relative to it. */
-  private static final byte[] DOT = {'.'};
 
   private final IdMap uidMap;
   private final IdMap gidMap;
@@ -52,8 +50,7 @@ public final class OwnershipInspector {
       uid = RecordValue.parse(readXattr(dir, name, UID));
       gid = RecordValue.parse(readXattr(dir, name, GID));
     } else {
-      byte[] key = EntryRecordKey.xattrName(name).getBytes(StandardCharsets.US_ASCII);
-      RecordValue[] both = RecordValue.parseEntry(readXattr(dir, DOT, key));
+      RecordValue[] both = RecordValue.parseEntry(EntryRecords.read(dir, name));
       uid = both[0];
       gid = both[1];
     }

@@ -9,10 +9,13 @@ import java.util.OptionalLong;
  *
  * <p>Regular files and directories carry {@value #UID_XATTR} and {@value #GID_XATTR} on the
  * backing file itself: decimal ASCII, no sign, padding or newline. Linux refuses {@code user.*}
- * xattrs on symlinks and special files, so their record lives on the parent directory, in
- * {@code user.usernetes.entry.<key>} where the key is derived from the entry's name (see {@link
- * EntryRecordKey}), with the value {@code UID:GID} (either may be empty: no record for that id). A record is only written where the host owner
- * alone would not tell the true owner.
+ * xattrs on symlinks and special files, so their record lives beside them: in the parent's
+ * directory {@value #ENTRY_DIRECTORY}, as an empty regular file named by a key derived from the
+ * entry's name, whose xattr {@value #ENTRY_XATTR} is {@code UID:GID} (either may be empty: no
+ * record for that id); see {@link EntryRecords}. One file per record, so a directory holds any
+ * number of them (a directory's own xattrs get one 4 KiB block on ext4: about fifty records).
+ * The name starts with {@code .wh.}, which overlay mounts never show and no container can
+ * create. A record is only written where the host owner alone would not tell the true owner.
  *
  * <p>Records in a layer are data from the outside: anything not in exactly this form is corrupt
  * and is never trusted.
@@ -20,7 +23,8 @@ import java.util.OptionalLong;
 public final class OwnershipRecord {
   public static final String UID_XATTR = "user.usernetes.uid";
   public static final String GID_XATTR = "user.usernetes.gid";
-  public static final String ENTRY_XATTR_PREFIX = "user.usernetes.entry.";
+  public static final String ENTRY_DIRECTORY = ".wh..wh.usernetes";
+  public static final String ENTRY_XATTR = "user.usernetes.entry";
   /** Every xattr of this project starts with this; the mount hides the whole namespace. */
   public static final String NAMESPACE = "user.usernetes.";
 

@@ -97,6 +97,9 @@ public final class TreeScan {
             continue;
           }
           byte[] child = level.entries.get(level.next++).name();
+          if (java.util.Arrays.equals(child, EntryRecords.DIRECTORY)) {
+            continue; // the records of the directory's symlinks and special files, not a file of it
+          }
           byte[] childPath = PathBytes.child(level.path, child);
           FileOwnership f = visit(level.fd, child, childPath);
           if (f != null && f.type() == FileType.DIRECTORY) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.usernetes.identity.ownership.EntryRecordKey;
+import io.usernetes.identity.ownership.EntryRecordFiles;
 import io.usernetes.identity.ownership.OddNames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -42,7 +42,7 @@ class OwnershipCommandsTest {
     chown(plain, 0, 0);
     Path link = Files.createSymbolicLink(layer.resolve("link"), Path.of("nowhere"));
     chown(link, 2000, 2000);
-    xattr(layer, EntryRecordKey.xattrName("link".getBytes(StandardCharsets.US_ASCII)), "65534:65534");
+    EntryRecordFiles.write(layer, "link".getBytes(StandardCharsets.US_ASCII), "65534:65534");
     chown(layer, 0, 0);
   }
 

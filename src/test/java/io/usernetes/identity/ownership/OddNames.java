@@ -5,7 +5,6 @@ import io.usernetes.identity.kernel.Entries;
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Fd;
 import io.usernetes.identity.kernel.Open;
-import io.usernetes.identity.kernel.Xattrs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -18,14 +17,13 @@ public final class OddNames {
 
   /**
    * A symlink {@code name} in {@code dir}, owned by host id {@code hostId}, with the entry record
-   * {@code record} (e.g. {@code 60000:60000}) on {@code dir}, as the mount program writes it.
+   * {@code record} (e.g. {@code 60000:60000}) beside it, as the mount program writes it.
    */
   public static void symlinkWithRecord(Path dir, byte[] name, int hostId, String record) throws ErrnoException {
     try (Fd fd = Open.directory(dir.toString().getBytes(StandardCharsets.UTF_8))) {
       Entries.symlinkat("t".getBytes(StandardCharsets.US_ASCII), fd, name);
       Attributes.fchownat(fd, name, hostId, hostId);
-      Xattrs.setAt(fd, new byte[] {'.'}, EntryRecordKey.xattrName(name).getBytes(StandardCharsets.US_ASCII),
-          record.getBytes(StandardCharsets.US_ASCII), 0);
+      EntryRecordFiles.write(fd, name, record);
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.usernetes.identity.ownership;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,12 +32,12 @@ class OwnershipInspectorTest {
     return PathBytes.child(b(dir.toString()), name);
   }
 
-  /** A symlink {@code name} in {@code dir}, owned 1633:1633, with entry record {@code value} on {@code dir}. */
+  /** A symlink {@code name} in {@code dir}, owned 1633:1633, with entry record {@code value} beside it. */
   private static void symlinkWithRecord(Path dir, byte[] name, String value) throws ErrnoException {
     try (Fd fd = Open.directory(b(dir.toString()))) {
       Entries.symlinkat(b("target"), fd, name);
       Attributes.fchownat(fd, name, 1633, 1633);
-      Xattrs.setAt(fd, new byte[] {'.'}, EntryRecordKey.xattrName(name).getBytes(US_ASCII), b(value), 0);
+      EntryRecordFiles.write(fd, name, value);
     }
   }
 

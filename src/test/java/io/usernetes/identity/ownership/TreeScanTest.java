@@ -1,6 +1,5 @@
 package io.usernetes.identity.ownership;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,7 +13,6 @@ import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Fd;
 import io.usernetes.identity.kernel.Open;
 import io.usernetes.identity.kernel.OpenFlags;
-import io.usernetes.identity.kernel.Xattrs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +36,7 @@ class TreeScanTest {
   }
 
   private static void entryRecord(Fd dir, byte[] name, String value) throws ErrnoException {
-    Xattrs.setAt(dir, new byte[] {'.'}, EntryRecordKey.xattrName(name).getBytes(US_ASCII), b(value), 0);
+    EntryRecordFiles.write(dir, name, value);
   }
 
   @Test
