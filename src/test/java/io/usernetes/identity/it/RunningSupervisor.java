@@ -31,10 +31,17 @@ final class RunningSupervisor implements AutoCloseable {
 
   /** {@code serve --socket SOCKET OPTIONS...}, logging to {@code DIR/supervisor.log}. */
   static RunningSupervisor start(Path dir, Path socket, String... options) throws Exception {
+    return start(dir, socket, List.of(), options);
+  }
+
+  /** {@link #start(Path, Path, String...)} with VAR=value pairs added to its environment. */
+  static RunningSupervisor start(Path dir, Path socket, List<String> environment, String... options)
+      throws Exception {
     Path log = dir.resolve("supervisor.log");
-    List<String> argv = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin",
-        "USERNETES_IDENTITY_LOG_FILE=" + log, Installed.bin("identity-supervisor").toString(), "serve",
-        "--socket", socket.toString()));
+    List<String> argv = Installed.minimalEnvironment();
+    argv.addAll(environment);
+    argv.addAll(List.of("USERNETES_IDENTITY_LOG_FILE=" + log, Installed.bin("identity-supervisor").toString(),
+        "serve", "--socket", socket.toString()));
     argv.addAll(List.of(options));
     Process p = new ProcessBuilder(argv)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("serve.out").toFile()))
