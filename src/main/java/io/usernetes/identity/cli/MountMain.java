@@ -4,10 +4,12 @@ import io.usernetes.identity.config.ConfigException;
 import io.usernetes.identity.config.ConfigLoader;
 import io.usernetes.identity.config.Configuration;
 import io.usernetes.identity.daemon.DaemonLog;
+import io.usernetes.identity.daemon.FallbackNotice;
 import io.usernetes.identity.fuse.OverlayFuse;
 import io.usernetes.identity.kernel.Daemonize;
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Mounts;
+import io.usernetes.identity.kernel.Xattrs;
 import io.usernetes.identity.mount.MountSetup;
 import io.usernetes.identity.mount.MountSetupException;
 import io.usernetes.identity.mount.options.MountHelp;
@@ -83,6 +85,9 @@ public final class MountMain {
     log.info("mounting {} ({}; {} mode, log {}) with {}", mountpoint, invocation.options(),
         mounted.mode().name().toLowerCase(java.util.Locale.ROOT),
         logFile.map(Path::toString).orElse("stderr"), fuseOptions.get(1));
+    FallbackNotice.log(log);
+    log.debug("extended attributes of {} through {}", mountpoint, Xattrs.usesXattrAt()
+        ? "getxattrat, setxattrat and removexattrat" : "an O_PATH descriptor and /proc/self/fd");
     for (String ignored : invocation.options().ignoredOptions()) {
       log.warn("unknown argument ignored: {}", ignored);
     }

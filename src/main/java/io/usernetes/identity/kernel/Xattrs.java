@@ -43,11 +43,17 @@ public final class Xattrs {
    * Whether the *xattrat calls (6.13+) can be used: a kernel that has them answers a lookup from
    * fd -1 with {@code EBADF}; a kernel without them says {@code ENOSYS}, and a seccomp filter
    * that does not know them (a container profile, say) answers before any argument is looked
-   * at, with whatever errno it was written with ({@code EPERM} in many). Asked once.
+   * at, with whatever errno it was written with ({@code EPERM} in many). Asked once, and not at
+   * all when {@link KernelFallback#XATTRAT} forces the older path.
    */
-  private static final boolean XATTR_AT = probeXattrAt();
+  private static final boolean XATTR_AT = !KernelFallback.XATTRAT.forced() && probeXattrAt();
 
   private Xattrs() {}
+
+  /** Whether the {@code *xattrat} calls serve {@link #getAtOrNull} and friends (else an {@code O_PATH} open each). */
+  public static boolean usesXattrAt() {
+    return XATTR_AT;
+  }
 
   private static boolean probeXattrAt() {
     long[] args = {0, 0};

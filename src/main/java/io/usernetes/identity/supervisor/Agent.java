@@ -1,5 +1,6 @@
 package io.usernetes.identity.supervisor;
 
+import io.usernetes.identity.daemon.FallbackNotice;
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Entries;
 import io.usernetes.identity.kernel.Fd;
@@ -79,7 +80,9 @@ public final class Agent implements AutoCloseable {
       namespace = new String(Entries.readlinkat(self, "ns/user".getBytes(StandardCharsets.US_ASCII)),
           StandardCharsets.US_ASCII);
     }
-    return new Agent(settings, UnixServerSocket.listen(path.toString(), 0600), namespace);
+    Agent agent = new Agent(settings, UnixServerSocket.listen(path.toString(), 0600), namespace);
+    FallbackNotice.log(LOG);
+    return agent;
   }
 
   /** Accepts connections until {@link #close}. */

@@ -1,6 +1,7 @@
 package io.usernetes.identity.supervisor;
 
 import io.usernetes.identity.kernel.ErrnoException;
+import io.usernetes.identity.kernel.KernelFallback;
 import io.usernetes.identity.kernel.KernelRelease;
 import io.usernetes.identity.kernel.notify.Notification;
 import io.usernetes.identity.kernel.notify.Response;
@@ -25,8 +26,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ListenerSession implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ListenerSession.class);
-  /** Kernel commit 95036a79e7b5, "interrupt SECCOMP_IOCTL_NOTIF_RECV when all users have exited". */
-  private static final boolean RECV_ENDS_WITH_FILTER = KernelRelease.running().atLeast(6, 11);
+  /**
+   * Kernel commit 95036a79e7b5, "interrupt SECCOMP_IOCTL_NOTIF_RECV when all users have exited";
+   * {@link KernelFallback#POLL} takes the older kernels' path anyway.
+   */
+  private static final boolean RECV_ENDS_WITH_FILTER =
+      !KernelFallback.POLL.forced() && KernelRelease.running().atLeast(6, 11);
 
   private final String container;
   private final SeccompListener listener;
@@ -59,9 +64,11 @@ final class ListenerSession implements Runnable {
       } catch (ErrnoException e) {
         LOG.warn("container {}: closing {}: {}", container, listener.fd(), e.getMessage());
       }
-      LOG.info("detach container={} reason=\"{}\" answered={} continued={} gone={} seconds={}",
+      // recv= and credentials= name the paths this session took (old kernels, or forced: KernelFallback)
+      LOG.info("detach container={} reason=\"{}\" answered={} continued={} gone={} seconds={} recv={} credentials={}",
           container, end, answered, continued, gone,
-          String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - started) / 1e9));
+          String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - started) / 1e9),
+          RECV_ENDS_WITH_FILTER ? "blocking" : "poll", handler.readsPidfds() ? "pidfd" : "proc");
       onEnd.run();
     }
   }

@@ -5,6 +5,7 @@ import io.usernetes.identity.idmap.UserNamespaceMap;
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Fd;
 import io.usernetes.identity.kernel.FileData;
+import io.usernetes.identity.kernel.KernelFallback;
 import io.usernetes.identity.kernel.notify.Notification;
 import io.usernetes.identity.kernel.notify.Response;
 import io.usernetes.identity.kernel.notify.ThreadCredentials;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a pidfd opened <em>after</em> RECV may be a newcomer's that took the TID of a notifier
  *       that died in between: ID_VALID after the read proves the notifier was still there.
  * </ul>
- * Kernels without {@code PIDFD_GET_INFO} (before 6.13) use the {@code /proc} path.
+ * Kernels without {@code PIDFD_GET_INFO} (before 6.13) use the {@code /proc} path, and so does
+ * every kernel under {@link KernelFallback#PROC}.
  */
 final class NotificationHandler implements AutoCloseable {
   /** {@link #fast}: this notification needs {@link #handle}. */
@@ -73,7 +75,7 @@ final class NotificationHandler implements AutoCloseable {
   private final Slot[] slots = new Slot[SLOTS];
   private final byte[] statusBuffer = new byte[ProcTask.statusBufferSize()];
   private final byte[] ownNamespace;
-  private boolean pidfds = true;
+  private boolean pidfds = !KernelFallback.PROC.forced();
   private ImageDeclarations image;
   private boolean warnedInvisible;
 
@@ -251,6 +253,11 @@ final class NotificationHandler implements AutoCloseable {
     s.pidfd = fd;
     s.resolved = false;
     return true;
+  }
+
+  /** Whether identity calls are still answered from pidfd credentials (else everything reads {@code /proc}). */
+  boolean readsPidfds() {
+    return pidfds;
   }
 
   /** A failed pidfd call: a gone thread leaves the answer to {@link #handle}; anything else, for good. */

@@ -1,5 +1,6 @@
 package io.usernetes.identity.it;
 
+import io.usernetes.identity.kernel.KernelFallback;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,9 +38,23 @@ public final class Installed {
 
   /** Runs a command under {@code env -i} plus the given VAR=value pairs, from {@code /}. */
   public static Sh.Result run(List<String> command, List<String> environment) throws Exception {
-    List<String> argv = new ArrayList<>(List.of("env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"));
+    List<String> argv = minimalEnvironment();
     argv.addAll(environment);
     argv.addAll(command);
     return Sh.exec(argv);
+  }
+
+  /**
+   * {@code env -i PATH=...}: the minimal environment podman gives its helpers, plus {@link
+   * KernelFallback#VARIABLE} when this test run forces kernel fallbacks (pom.xml's kernel-fallbacks
+   * execution), so that the programs under test take the paths the run is about.
+   */
+  public static List<String> minimalEnvironment() {
+    List<String> argv = new ArrayList<>(List.of("env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"));
+    String forced = System.getenv(KernelFallback.VARIABLE);
+    if (forced != null) {
+      argv.add(KernelFallback.VARIABLE + "=" + forced);
+    }
+    return argv;
   }
 }

@@ -78,17 +78,26 @@ class OverlayCopyUpIT {
     Sh.ok("head -c 200M /dev/urandom > " + l.lower(1).resolve("big"));
     String sum = Sh.ok("sha256sum < " + l.lower(1).resolve("big"));
     try (OverlayMount m = l.mount()) {
-      // a watcher notes the size of the upper file each time it sees it during the copy-up
+      // A watcher notes the size of the upper file each time it sees it: absent first (it says so
+      // through a FIFO, and only then is the copy-up started), through the copy-up, and once more
+      // after it. It must have seen the file absent, or it was not watching the copy-up at all.
       String watch = "import os, sys, time\n"
-          + "p = sys.argv[1]; seen = set(); end = time.time() + 60\n"
-          + "while time.time() < end and not os.path.exists(sys.argv[2]):\n"
+          + "p, done, ready = sys.argv[1:4]; seen = set(); absent = False; end = time.time() + 60\n"
+          + "while time.time() < end and not os.path.exists(done):\n"
           + "    try: seen.add(os.stat(p).st_size)\n"
-          + "    except FileNotFoundError: pass\n"
-          + "print(sorted(seen))\n";
+          + "    except FileNotFoundError:\n"
+          + "        if not absent:\n"
+          + "            absent = True\n"
+          + "            with open(ready, 'w') as f: f.write('watching\\n')\n"
+          + "seen.add(os.stat(p).st_size)\n"
+          + "print('absent' if absent else 'never-absent', sorted(seen))\n";
       Path done = dir.resolve("done");
-      String sizes = Sh.ok("python3 -c '" + watch.replace("'", "'\\''") + "' " + l.upper.resolve("big") + " " + done
-          + " & w=$!; sleep 0.2; setfattr -n user.touched -v 1 " + l.m("big") + "; touch " + done + "; wait $w");
-      assertEquals("[209715200]\n", sizes, "the upper file never shows a partial copy");
+      Path ready = dir.resolve("ready");
+      // the FIFO opened read-write, so that neither side blocks in open and read -t bounds the wait
+      String sizes = Sh.ok("mkfifo " + ready + "; exec 3<>" + ready + "; python3 -c '" + watch.replace("'", "'\\''")
+          + "' " + l.upper.resolve("big") + " " + done + " " + ready + " & w=$!; read -t 30 x <&3; setfattr -n user.touched -v 1 "
+          + l.m("big") + "; touch " + done + "; wait $w");
+      assertEquals("absent [209715200]\n", sizes, "watched from before the copy-up; never a partial copy");
       assertEquals(sum, Sh.ok("sha256sum < " + l.m("big")));
     }
     assertEquals(sum, Sh.ok("sha256sum < " + l.upper.resolve("big")));

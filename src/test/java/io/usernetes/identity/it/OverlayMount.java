@@ -47,7 +47,7 @@ final class OverlayMount implements AutoCloseable {
    */
   static Launch launch(List<String> prefix, List<String> env, List<String> args) throws Exception {
     List<String> argv = new ArrayList<>(prefix);
-    argv.addAll(List.of("env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"));
+    argv.addAll(Installed.minimalEnvironment());
     argv.addAll(env);
     argv.add(Installed.bin("usernetes-identity").toString());
     argv.addAll(args);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +32,17 @@ final class RunningSupervisor implements AutoCloseable {
 
   /** {@code serve --socket SOCKET OPTIONS...}, logging to {@code DIR/supervisor.log}. */
   static RunningSupervisor start(Path dir, Path socket, String... options) throws Exception {
+    return start(dir, socket, List.of(), options);
+  }
+
+  /** {@link #start(Path, Path, String...)} with VAR=value pairs added to its environment. */
+  static RunningSupervisor start(Path dir, Path socket, List<String> environment, String... options)
+      throws Exception {
     Path log = dir.resolve("supervisor.log");
-    List<String> argv = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin",
-        "USERNETES_IDENTITY_LOG_FILE=" + log, Installed.bin("identity-supervisor").toString(), "serve",
-        "--socket", socket.toString()));
+    List<String> argv = Installed.minimalEnvironment();
+    argv.addAll(environment);
+    argv.addAll(List.of("USERNETES_IDENTITY_LOG_FILE=" + log, Installed.bin("identity-supervisor").toString(),
+        "serve", "--socket", socket.toString()));
     argv.addAll(List.of(options));
     Process p = new ProcessBuilder(argv)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("serve.out").toFile()))
@@ -117,19 +125,45 @@ final class RunningSupervisor implements AutoCloseable {
         .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElseThrow();
   }
 
-  /** Waits until every listener session has ended (as many detach as attach lines). */
+  /**
+   * Waits until every listener session has ended (as many detach as attach lines) and its thread
+   * and every handoff thread is gone: a session logs its detach line before its thread ends.
+   */
   void waitForQuiet() throws Exception {
-    for (int i = 0; i < 600; i++) {
+    Await.until("every session ended (see " + log + ")", Duration.ofSeconds(30), () -> {
       String text = logText();
-      long attach = text.lines().filter(l -> l.contains(" attach container=")).count();
-      long detach = text.lines().filter(l -> l.contains(" detach container=")).count();
-      if (attach == detach) {
-        Thread.sleep(200);
-        return;
+      return text.lines().filter(l -> l.contains(" attach container=")).count()
+          == text.lines().filter(l -> l.contains(" detach container=")).count()
+          && threadNames().noneMatch(n -> n.startsWith("listener-") || n.startsWith("handoff-"));
+    });
+  }
+
+  /**
+   * The supervisor's thread names as the kernel has them ({@code comm}: the JVM gives each
+   * thread its Java name, cut to 15 bytes).
+   */
+  private java.util.stream.Stream<String> threadNames() throws IOException {
+    List<String> names = new ArrayList<>();
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
+      for (Path t : tasks.toList()) {
+        try {
+          names.add(Files.readString(t.resolve("comm")).strip());
+        } catch (IOException gone) {
+          // a thread that ended while we looked
+        }
       }
-      Thread.sleep(50);
     }
-    throw new AssertionError("sessions never ended:\n" + logText());
+    return names.stream();
+  }
+
+  /** Waits until a thread named {@code name} runs in the supervisor (e.g. {@code handoff-PID}). */
+  void awaitThread(String name) throws Exception {
+    Await.until("a supervisor thread " + name, Duration.ofSeconds(15), () -> threadNames().anyMatch(name::equals));
+  }
+
+  /** Waits until no thread named {@code name} runs in the supervisor. */
+  void awaitNoThread(String name) throws Exception {
+    Await.until("no supervisor thread " + name, Duration.ofSeconds(15), () -> threadNames().noneMatch(name::equals));
   }
 
   /** A copy of a shipped seccomp profile whose listenerPath is this supervisor's socket. */

@@ -10,6 +10,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,17 +122,22 @@ class SupervisorIT extends RuncSupervisorTest {
   void runcExecIntoARunningContainerIsServedAndAKilledContainerDisturbsNoOther() throws Exception {
     String busy = Runc.name("busy");
     String calm = Runc.name("calm");
-    Path busyBundle = bundle(busy, null, "sh", "-c", "while true; do id >/dev/null; done");
+    // the busy container prints its first answer, then goes on asking
+    Path busyBundle = bundle(busy, null, "sh", "-c", "id -u; while true; do id >/dev/null; done");
+    Path busyOut = dir.resolve(busy + ".out");
     Path calmBundle = bundle(calm, null, "sleep", "120");
     try {
-      assertEquals(0, runc.exec("run", "-d", "--bundle", busyBundle.toString(), busy).status());
+      Sh.ok(List.of("sh", "-c", String.join(" ", runc.command("run", "-d", "--bundle", busyBundle.toString(), busy))
+          + " >" + busyOut + " 2>&1"));
       Sh.Result started = runc.exec("run", "-d", "--bundle", calmBundle.toString(), calm);
       assertEquals(0, started.status(), started.err());
       Sh.Result inside = runc.exec("exec", calm, "id");
       assertEquals(0, inside.status(), inside.err());
       assertEquals("uid=60000(site) gid=60000(site) groups=60000(site)", inside.out().strip());
 
-      Thread.sleep(300); // let the busy container be in the middle of its identity calls
+      // in the middle of its identity calls: answered once, and asking on
+      Await.until("the busy container's first answer", Duration.ofSeconds(15),
+          () -> Files.readString(busyOut).equals("60000\n"));
       assertEquals(0, runc.exec("kill", busy, "KILL").status());
       supervisor.waitForLog("detach container=" + busy);
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -53,11 +54,16 @@ class SupervisorLoadIT {
       int threads = supervisor.count("task");
       long rss = supervisor.rssKib();
 
+      long attachedBefore = supervisor.logLines(" attach container=").size();
       List<Process> load = start(dir, rootfs, "load", SECONDS);
-      Thread.sleep(15_000);
-      long rssEarly = supervisor.rssKib();
+      Await.until("all " + PROCESSES + " listeners handed over", Duration.ofSeconds(30),
+          () -> supervisor.logLines(" attach container=").size() >= attachedBefore + PROCESSES);
+      Await.until("one listener thread each", Duration.ofSeconds(10),
+          () -> supervisor.count("task") >= threads + PROCESSES);
       int threadsUnderLoad = supervisor.count("task");
-      Thread.sleep((SECONDS - 17) * 1000L);
+      long rssEarly = supervisor.rssKib();
+      // the first process to end has run the whole load: the others end with it
+      assertTrue(load.get(0).waitFor(SECONDS + 60, TimeUnit.SECONDS), "the load never ended");
       long rssLate = supervisor.rssKib();
       List<String> results = await(load, dir, "load");
       assertAllRight(results);
@@ -66,9 +72,8 @@ class SupervisorLoadIT {
       supervisor.waitForQuiet();
       String figures = "calls " + calls + ", fds " + fds + " -> " + supervisor.count("fd") + ", threads "
           + threads + " -> " + threadsUnderLoad + " (load) -> " + supervisor.count("task") + ", RSS KiB " + rss
-          + " -> " + rssEarly + " (15 s) -> " + rssLate + " (48 s) -> " + supervisor.rssKib();
+          + " -> " + rssEarly + " (all attached) -> " + rssLate + " (load ending) -> " + supervisor.rssKib();
       System.out.println("SupervisorLoadIT: " + figures);
-      assertTrue(threadsUnderLoad >= threads + PROCESSES, "one listener thread each: " + figures);
       assertEquals(fds, supervisor.count("fd"), figures);
       assertTrue(supervisor.count("task") <= threads, figures);
       assertTrue(rssLate - rssEarly <= RSS_SLACK_MIB * 1024, figures);

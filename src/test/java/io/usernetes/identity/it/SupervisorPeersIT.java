@@ -68,7 +68,8 @@ class SupervisorPeersIT extends RuncSupervisorTest {
   /** The one log line that names peer {@code pid}. */
   private static String onlyLineAbout(long pid, String what) throws Exception {
     String line = supervisor.waitForLog("pid " + pid + " ");
-    Thread.sleep(100); // a second line would come right after the first
+    // everything said of a peer is said before its handoff thread ends (or, refused at accept, before it starts)
+    supervisor.awaitNoThread("handoff-" + pid);
     List<String> lines = supervisor.logLines("pid " + pid + " ");
     assertEquals(1, lines.size(), what + ": " + lines);
     assertTrue(!line.contains("\u001b") && line.codePoints().allMatch(c -> c >= 0x20 && c != 0x7f),
@@ -90,7 +91,9 @@ class SupervisorPeersIT extends RuncSupervisorTest {
       peers.add(new ProcessBuilder(ForgedPeer.command(supervisor.socket, mode))
           .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start());
     }
-    Thread.sleep(500); // all four connected and holding their connections
+    for (Process p : peers) { // all four connected and holding their connections
+      supervisor.awaitThread("handoff-" + p.pid());
+    }
 
     long start = System.nanoTime();
     assertServesAContainer();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -95,20 +96,21 @@ class SupervisorRacesIT extends RuncSupervisorTest {
       waitFor(out, "60000\n"); // the first answer: the shell is past its start-up calls
       long init = containerPid(name);
       // busybox's sleep asks getuid as it starts: stop the supervisor only once it sleeps
-      for (int i = 0; i < 100 && childrenIn(init, SLEEP_CALLS).isEmpty(); i++) {
-        Thread.sleep(20);
-      }
+      Await.until("the container's sleep sleeping", Duration.ofSeconds(10),
+          () -> !childrenIn(init, SLEEP_CALLS).isEmpty());
       supervisor.signal("STOP");
-      List<Long> blocked = new ArrayList<>();
-      for (int i = 0; i < 100 && blocked.size() < 20; i++) {
-        Thread.sleep(100);
-        blocked = childrenIn(init, IDENTITY_CALLS);
-      }
+      Await.until("20 callers blocked in a notified call", Duration.ofSeconds(15),
+          () -> childrenIn(init, IDENTITY_CALLS).size() == 20);
+      List<Long> blocked = childrenIn(init, IDENTITY_CALLS);
       assertEquals(20, blocked.size(), "callers blocked in a notified call");
+      List<Long> killed = new ArrayList<>();
       for (int i = 0; i < 20; i += 2) {
         Sh.exec(List.of("kill", "-KILL", Long.toString(blocked.get(i))));
+        killed.add(blocked.get(i));
       }
-      Thread.sleep(200);
+      // a caller dead (a zombie, or reaped) has withdrawn its notification: the supervisor wakes to ten gone
+      Await.until("the ten killed callers dead", Duration.ofSeconds(15),
+          () -> killed.stream().noneMatch(OverlayMount::alive));
     } finally {
       supervisor.signal("CONT");
     }
@@ -146,13 +148,8 @@ class SupervisorRacesIT extends RuncSupervisorTest {
   }
 
   private static void waitFor(Path file, String text) throws Exception {
-    for (int i = 0; i < 200; i++) {
-      if (Files.exists(file) && Files.readString(file).contains(text)) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no \"" + text.strip() + "\" in " + (Files.exists(file) ? Files.readString(file) : "-"));
+    Await.until("\"" + text.strip() + "\" in " + file, Duration.ofSeconds(10),
+        () -> Files.exists(file) && Files.readString(file).contains(text));
   }
 
   private static void assertHealthy() throws Exception {

@@ -6,6 +6,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
@@ -79,6 +80,35 @@ class XattrsTest extends TempDirTest {
       assertEquals(ErrnoException.ENODATA, errno(() -> Xattrs.remove(f, b("user.bin"))));
     }
     assertEquals("60000", new String((byte[]) Files.getAttribute(tmp.resolve("f"), "user:usernetes.uid"), UTF_8));
+  }
+
+  /**
+   * The calls by directory and name, on the path this process takes: the *xattrat calls, or an
+   * O_PATH open each (kernels before 6.13, and {@code USERNETES_IDENTITY_KERNEL_FALLBACKS=xattrat},
+   * as pom.xml's kernel-fallbacks execution runs this class).
+   */
+  @Test
+  void byNameReadWriteAndRemoveWithoutFollowingSymlinks() throws Exception {
+    Xattrs.setAt(dir, b("f"), b("user.usernetes.uid"), b("60000"), 0);
+    assertArrayEquals(b("60000"), Xattrs.getAt(dir, b("f"), b("user.usernetes.uid")));
+    assertNull(Xattrs.getAtOrNull(dir, b("f"), b("user.none")));
+    assertEquals(ErrnoException.ENODATA, errno(() -> Xattrs.getAt(dir, b("f"), b("user.none"))));
+    Xattrs.setAt(dir, b("."), b("user.big"), binaryValue(), 0); // past the first buffer
+    assertArrayEquals(binaryValue(), Xattrs.getAtOrNull(dir, b("."), b("user.big")));
+    assertEquals(ErrnoException.EEXIST,
+        errno(() -> Xattrs.setAt(dir, b("f"), b("user.usernetes.uid"), b("1"), Xattrs.XATTR_CREATE)));
+    Xattrs.removeAtIfPresent(dir, b("f"), b("user.usernetes.uid"));
+    Xattrs.removeAtIfPresent(dir, b("f"), b("user.usernetes.uid"));
+    assertNull(Xattrs.getAtOrNull(dir, b("f"), b("user.usernetes.uid")));
+    // the link itself, never its target: the kernel refuses user.* there
+    assertEquals(ErrnoException.EPERM, errno(() -> Xattrs.setAt(dir, b("l"), b("user.x"), b("1"), 0)));
+    assertNull(Xattrs.getAtOrNull(dir, b("l"), b("user.x")));
+    assertNull(Xattrs.getAtOrNull(dir, b("f"), b("user.x")));
+  }
+
+  @Test
+  void theAtCallsServeUnlessTheKernelLacksThemOrTheFallbackIsForced() {
+    assertEquals(!KernelFallback.XATTRAT.forced() && KernelRelease.running().atLeast(6, 13), Xattrs.usesXattrAt());
   }
 
   @Test
