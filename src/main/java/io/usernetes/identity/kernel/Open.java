@@ -64,6 +64,16 @@ public final class Open {
   }
 
   /**
+   * Opens a {@code /proc} magic link below {@code dir} (a {@code /proc/TID} handle), such as
+   * {@code ns/user}, <em>following</em> it to the kernel object it stands for — the one case where
+   * following is the point: {@link #openat} would give {@code ELOOP}, and {@code O_PATH} without
+   * following would hold the link, not the namespace. Such links lead to no path anyone controls.
+   */
+  public static Fd procLink(Fd dir, byte[] name, int flags) throws ErrnoException {
+    return openat("openat", dir.number(), name, name, flags, 0);
+  }
+
+  /**
    * Opens the file an {@code O_PATH} descriptor names, for reading or writing, through its {@code
    * /proc/self/fd/N} link: that very inode, whatever has been put at its name since. The link is
    * followed on purpose (so {@code O_NOFOLLOW} is not added); it leads nowhere else. Lets a caller

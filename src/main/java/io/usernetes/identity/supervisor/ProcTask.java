@@ -91,7 +91,7 @@ final class ProcTask implements AutoCloseable {
    * freed and given to a new namespace while a cache is keyed by that number.
    */
   Fd userNamespaceHandle() throws ErrnoException {
-    return Open.openat(dir, bytes("ns/user"), OpenFlags.O_RDONLY, 0);
+    return Open.procLink(dir, bytes("ns/user"), OpenFlags.O_RDONLY);
   }
 
   /** Scratch size that holds any status file. */

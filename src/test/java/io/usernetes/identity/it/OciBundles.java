@@ -73,6 +73,24 @@ final class OciBundles {
     return dir;
   }
 
+  /**
+   * Gives the container a user namespace of its own with the same uid and gid map, one
+   * {@code {containerID, hostID, size}} triple after another.
+   */
+  static void withUserNamespace(Path bundle, long... triples) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode config = (ObjectNode) json.readTree(bundle.resolve("config.json").toFile());
+    ObjectNode linux = (ObjectNode) config.get("linux");
+    ((ArrayNode) linux.get("namespaces")).addObject().put("type", "user");
+    for (String kind : List.of("uidMappings", "gidMappings")) {
+      ArrayNode map = linux.putArray(kind);
+      for (int i = 0; i < triples.length; i += 3) {
+        map.addObject().put("containerID", triples[i]).put("hostID", triples[i + 1]).put("size", triples[i + 2]);
+      }
+    }
+    json.writerWithDefaultPrettyPrinter().writeValue(bundle.resolve("config.json").toFile(), config);
+  }
+
   /** Replaces a bundle's seccomp section with a profile file, its listenerPath pointed at {@code socket}. */
   static void useProfile(Path bundle, Path profile, Path socket) throws IOException {
     ObjectMapper json = new ObjectMapper();

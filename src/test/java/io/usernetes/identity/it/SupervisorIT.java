@@ -60,6 +60,22 @@ class SupervisorIT extends RuncSupervisorTest {
     assertEquals("uid=60000(site) gid=60000(site) groups=60000(site)", r.out().strip());
   }
 
+  /**
+   * A container in a user namespace of its own (1633 is 1633 there too): the supervisor reads the
+   * caller's ids through that namespace's maps, holding the namespace open by its
+   * {@code /proc/TID/ns/user} link (which must be followed: opened as a link it failed with ELOOP,
+   * and every call was left to the kernel, which says 1633).
+   */
+  @Test
+  void aContainerInAUserNamespaceOfItsOwnIsAnsweredThroughItsMaps() throws Exception {
+    String name = Runc.name("userns");
+    Path b = bundle(name, null, "id");
+    OciBundles.withUserNamespace(b, 0, 0, 1600, 1633, 1633, 1);
+    Sh.Result r = runc.run(b, name);
+    assertEquals(0, r.status(), r.err());
+    assertEquals("uid=60000(site) gid=60000(site) groups=60000(site)", r.out().strip());
+  }
+
   @Test
   void crunRunShowsTheDeclaredIdsOfThePoolId() throws Exception {
     String name = Runc.name("crun");
