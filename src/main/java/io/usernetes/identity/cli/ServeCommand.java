@@ -33,6 +33,10 @@ import picocli.CommandLine.ParentCommand;
         "replaced, a live one (something answers a connect) is an error: exit 2. Only",
         "peers whose SO_PEERCRED uid is allowed may hand over fds.",
         "",
+        "It must run as root of the containers' user namespace: a rootless user's",
+        "supervisor cannot read a FUSE-rooted container's files or write its memory",
+        "from outside it. Rootless podman: podman unshare identity-supervisor serve ...",
+        "",
         "Logs: one line per container attach and detach, warnings for ambiguous ids;",
         "to the log-file setting, else /var/log/usernetes-identity/",
         "identity-supervisor.log (root), else $XDG_STATE_HOME (or ~/.local/state)",
@@ -60,6 +64,13 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (ProcessIds.geteuid() != 0) {
+      // outside the namespace FUSE refuses /proc/PID/root (it admits only its mount's
+      // namespace) and /proc/PID/mem is not ours to write: every answer would be the kernel id
+      throw new UsageError("serve must run as root of the containers' user namespace (it runs as uid "
+          + ProcessIds.geteuid() + "); as a rootless podman user: podman unshare identity-supervisor serve "
+          + "--socket " + socket);
+    }
     Set<Long> allowed = new LinkedHashSet<>();
     if (allowUids == null || allowUids.isEmpty()) {
       allowed.add(0L);

@@ -1,0 +1,62 @@
+package io.usernetes.identity.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The supervisor of a rootless user with 2,001 subordinate ids, for rootless podman containers
+ * whose root is the mount program's FUSE mount. Outside podman's user namespace it could not
+ * read their image's account files (FUSE admits only its mount's namespace) nor write their
+ * memory, and answered every call with the kernel id; so {@code serve} refuses to run there and
+ * says where to run it, and inside ({@code podman unshare}) it answers with the image's ids.
+ */
+class SupervisorRootlessIT {
+  @TempDir Path dir;
+
+  @Test
+  void servesRootlessPodmanFromInsidePodmansNamespaceAndRefusesOutside() throws Exception {
+    try (HpcUser user = HpcUser.create(dir)) {
+      Path socket = user.runtime.resolve("agent.sock");
+      Sh.Result outside = user.run(user.bin("identity-supervisor") + " serve --socket " + socket);
+      assertEquals(2, outside.status(), outside.out() + outside.err());
+      assertTrue(outside.err().contains("podman unshare identity-supervisor serve"), outside.err());
+
+      Path rootfs = OciBundles.rootfs(dir.resolve("image"));
+      Sh.ok("tar -C " + rootfs + " -cf " + dir + "/image.tar . && chmod a+r " + dir + "/image.tar; chmod -R a+rX "
+          + dir + "/image");
+      Path profile = user.runtime.resolve("profile.json");
+      ObjectMapper json = new ObjectMapper();
+      ObjectNode seccomp = (ObjectNode) json.readTree(
+          Installed.project().resolve("profiles/seccomp/identity-notify-moby.json").toFile());
+      seccomp.put("listenerPath", socket.toString());
+      Files.writeString(profile, json.writeValueAsString(seccomp));
+      Sh.ok("chown " + HpcUser.NAME + " " + profile);
+      user.ok("podman import -q " + dir + "/image.tar localhost/site >/dev/null");
+
+      Process supervisor = new ProcessBuilder(user.command("exec podman unshare " + user.bin("identity-supervisor")
+          + " serve --socket " + socket)).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("supervisor.out").toFile()).start();
+      try {
+        Await.until("the supervisor listens on " + socket, Duration.ofSeconds(60),
+            () -> Files.exists(socket) || !supervisor.isAlive());
+        assertTrue(supervisor.isAlive(), Files.readString(dir.resolve("supervisor.out")));
+        String id = user.ok("podman run --rm --user 1633:1633 --security-opt seccomp=" + profile
+            + " localhost/site id");
+        assertEquals("uid=60000(site) gid=60000(site) groups=60000(site)", id.strip(),
+            "the image's ids, read through the FUSE root, and getgroups written into the caller");
+        assertEquals("usernetes-identity\n", user.ok("podman run --rm localhost/site cat /proc/self/mounts"
+            + " | sed -n 's|^\\([^ ]*\\) / .*|\\1|p'"), "the container's root is the mount program's");
+      } finally {
+        supervisor.destroyForcibly();
+      }
+    }
+  }
+}
