@@ -29,7 +29,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ru.serce.jnrfuse.FuseFillDir;
 import ru.serce.jnrfuse.FuseStubFS;
-import ru.serce.jnrfuse.struct.FileStat;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
 import ru.serce.jnrfuse.struct.Statvfs;
 
@@ -58,21 +57,19 @@ public final class OverlayFuse extends FuseStubFS {
     Pointer ops = Struct.getMemory(fuseOperations);
     long at = offsetOf(fuseOperations.flag_nullpath_ok);
     ops.putByte(at, (byte) (ops.getByte(at) | 0b101));
-    replaceHotCallbacks();
+    installStructCallbacks();
   }
 
   /**
    * jnr-fuse wraps each call's {@code struct stat} and {@code struct fuse_file_info} in a new
    * jnr {@code Struct} (FileStat has 16 member objects); JFR showed that allocation as the young
-   * collections of a walk. The calls made per file (getattr, open, read_buf, write_buf, release) get
-   * callbacks that read and write those structs at their offsets instead. The layouts are the
-   * LP64 glibc ones of the architectures the kernel binding supports.
+   * collections of a walk. So the calls made per file (getattr, open, read_buf, write_buf,
+   * release) are callbacks of their own that read and write those structs at their offsets, and
+   * have no FuseStubFS method. The layouts are the LP64 glibc ones of the architectures the
+   * kernel binding supports.
    */
-  private void replaceHotCallbacks() {
+  private void installStructCallbacks() {
     StatLayout layout = StatLayout.current();
-    if (layout == null) {
-      return;
-    }
     fuseOperations.getattr.set((path, stbuf) -> call("getattr", path, () -> {
       layout.fill(stbuf, overlay.getattr(bytes(path)));
       return 0;
@@ -85,8 +82,7 @@ public final class OverlayFuse extends FuseStubFS {
         () -> handle(fi, overlay.open(bytes(path), fi.getInt(FI_FLAGS)))));
     fuseOperations.create.set((path, mode, fi) -> call("create", path,
         () -> handle(fi, overlay.create(bytes(path), (int) mode, fi.getInt(FI_FLAGS), caller()))));
-    // libfuse calls read_buf and write_buf instead of read and write once they are set; the
-    // overrides below serve only where this method returns early
+    // libfuse calls read_buf and write_buf, never read and write, once they are set
     fuseOperations.read_buf.set((path, bufp, size, offset, fi) -> call("read_buf", path,
         () -> readBuf(bufp, size, offset, file(fi.getLong(FI_FH)))));
     fuseOperations.write_buf.set((path, buf, offset, fi) -> call("write_buf", path,
@@ -114,8 +110,8 @@ public final class OverlayFuse extends FuseStubFS {
 
   /**
    * Writes by reference: with {@code splice_read} libfuse hands over the request's data as a pipe,
-   * and {@code fuse_buf_copy} splices it into the backing file, one copy fewer than {@link
-   * Overlay#write}, which does the same pwrite(2).
+   * and {@code fuse_buf_copy} splices it into the backing file, one copy fewer than a pwrite(2)
+   * from a buffer.
    */
   private static int writeBuf(Pointer source, long offset, OpenFile f) throws ErrnoException {
     long destination = allocateVector();
@@ -223,52 +219,7 @@ public final class OverlayFuse extends FuseStubFS {
   }
 
   private OpenFile file(FuseFileInfo fi) throws ErrnoException {
-    OpenFile f = files.get(fi.fh.get());
-    if (f == null) {
-      throw new ErrnoException(ErrnoException.EBADF, "file handle");
-    }
-    return f;
-  }
-
-  private int handle(FuseFileInfo fi, OpenFile f) {
-    long h = handles.incrementAndGet();
-    files.put(h, f);
-    fi.fh.set(h);
-    return 0;
-  }
-
-  private static void fill(FileStat st, Attr a) {
-    st.st_mode.set(a.mode());
-    st.st_nlink.set(a.nlink());
-    st.st_uid.set(a.uid());
-    st.st_gid.set(a.gid());
-    st.st_size.set(a.size());
-    st.st_blocks.set(a.blocks());
-    st.st_blksize.set(a.blockSize());
-    st.st_rdev.set(Devices.make(a.rdevMajor(), a.rdevMinor()));
-    st.st_ino.set(a.ino());
-    st.st_atim.tv_sec.set(a.atime().seconds());
-    st.st_atim.tv_nsec.set(a.atime().nanos());
-    st.st_mtim.tv_sec.set(a.mtime().seconds());
-    st.st_mtim.tv_nsec.set(a.mtime().nanos());
-    st.st_ctim.tv_sec.set(a.ctime().seconds());
-    st.st_ctim.tv_nsec.set(a.ctime().nanos());
-  }
-
-  @Override
-  public int getattr(String path, FileStat stat) {
-    return call("getattr", path, () -> {
-      fill(stat, overlay.getattr(bytes(path)));
-      return 0;
-    });
-  }
-
-  @Override
-  public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
-    return call("fgetattr", path, () -> {
-      fill(stat, overlay.fgetattr(bytes(path), file(fi)));
-      return 0;
-    });
+    return file(fi.fh.get());
   }
 
   @Override
@@ -403,26 +354,6 @@ public final class OverlayFuse extends FuseStubFS {
   }
 
   @Override
-  public int open(String path, FuseFileInfo fi) {
-    return call("open", path, () -> handle(fi, overlay.open(bytes(path), fi.flags.get())));
-  }
-
-  @Override
-  public int create(String path, @mode_t long mode, FuseFileInfo fi) {
-    return call("create", path, () -> handle(fi, overlay.create(bytes(path), (int) mode, fi.flags.get(), caller())));
-  }
-
-  @Override
-  public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
-    return call("read", path, () -> (int) overlay.read(file(fi), buf.address(), size, offset));
-  }
-
-  @Override
-  public int write(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
-    return call("write", path, () -> (int) overlay.write(file(fi), buf.address(), size, offset));
-  }
-
-  @Override
   public int fsync(String path, int isdatasync, FuseFileInfo fi) {
     return call("fsync", path, () -> {
       overlay.fsync(file(fi), isdatasync != 0);
@@ -434,17 +365,6 @@ public final class OverlayFuse extends FuseStubFS {
   public int fallocate(String path, int mode, @off_t long offset, @off_t long length, FuseFileInfo fi) {
     return call("fallocate", path, () -> {
       overlay.fallocate(file(fi), mode, offset, length);
-      return 0;
-    });
-  }
-
-  @Override
-  public int release(String path, FuseFileInfo fi) {
-    return call("release", path, () -> {
-      OpenFile f = files.remove(fi.fh.get());
-      if (f != null) {
-        overlay.release(f);
-      }
       return 0;
     });
   }

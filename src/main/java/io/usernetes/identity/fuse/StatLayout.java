@@ -41,15 +41,13 @@ final class StatLayout {
     this.atim = atim;
   }
 
-  /** The layout of this JVM's architecture, or null where only jnr-fuse's FileStat knows it. */
+  /** The layout of this JVM's architecture (the kernel binding's: Linux on x86-64 or AArch64). */
   static StatLayout current() {
-    if (!"Linux".equals(System.getProperty("os.name"))) {
-      return null;
-    }
-    return switch (System.getProperty("os.arch").toLowerCase(Locale.ROOT)) {
+    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+    return switch (arch) {
       case "amd64", "x86_64" -> X86_64;
       case "aarch64" -> AARCH64;
-      default -> null;
+      default -> throw new UnsupportedOperationException("no struct stat layout for " + arch);
     };
   }
 

@@ -721,14 +721,6 @@ public final class Overlay implements AutoCloseable {
     }
   }
 
-  public long read(OpenFile f, long address, long size, long offset) throws ErrnoException {
-    return FileData.pread(f.fd(), address, size, offset);
-  }
-
-  public long write(OpenFile f, long address, long size, long offset) throws ErrnoException {
-    return FileData.pwrite(f.fd(), address, size, offset);
-  }
-
   public void ftruncate(OpenFile f, long size) throws ErrnoException {
     FileData.ftruncate(f.fd(), size);
   }
