@@ -2,8 +2,8 @@ package io.usernetes.identity.kernel;
 
 /**
  * What turns the mount program's JVM into a daemon once the mount is live: stdin, stdout and
- * stderr onto {@code /dev/null} (so the caller's pipes close and podman stops waiting) and a new
- * session. The JVM cannot fork; the launcher started it in the background for this.
+ * stderr onto {@code /dev/null}, so the caller's pipes close and podman stops waiting. The JVM
+ * cannot fork: the launcher started it in the background, in a session of its own (setsid).
  */
 public final class Daemonize {
   private static final byte[] DEV_NULL = {'/', 'd', 'e', 'v', '/', 'n', 'u', 'l', 'l', 0};
