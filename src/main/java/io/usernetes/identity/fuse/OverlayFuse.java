@@ -5,7 +5,7 @@ import io.usernetes.identity.kernel.StatVfs;
 import io.usernetes.identity.kernel.Timespec;
 import io.usernetes.identity.layers.LayerStack;
 import io.usernetes.identity.layers.MergedPath;
-import io.usernetes.identity.mount.IdNotMappableException;
+import io.usernetes.identity.ownership.IdNotMappableException;
 import io.usernetes.identity.overlay.Attr;
 import io.usernetes.identity.overlay.Caller;
 import io.usernetes.identity.overlay.OpenFile;

@@ -24,7 +24,7 @@ import io.usernetes.identity.layers.Tree;
 import io.usernetes.identity.layers.TrueOwnerStore;
 import io.usernetes.identity.layers.Whiteouts;
 import io.usernetes.identity.layers.WorkDir;
-import io.usernetes.identity.mount.OwnershipTranslator;
+import io.usernetes.identity.ownership.OwnershipTranslator;
 import io.usernetes.identity.ownership.RecordValue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.usernetes.identity.mount;
+package io.usernetes.identity.ownership;
 
 /** A chown or create to an id the view mapping cannot store: EINVAL, as the kernel would say. */
 public final class IdNotMappableException extends RuntimeException {

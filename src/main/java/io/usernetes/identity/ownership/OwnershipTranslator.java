@@ -1,11 +1,9 @@
-package io.usernetes.identity.mount;
+package io.usernetes.identity.ownership;
 
 import io.usernetes.identity.config.ReportMode;
 import io.usernetes.identity.declared.HostIdResolver;
 import io.usernetes.identity.declared.Resolution;
 import io.usernetes.identity.idmap.IdMap;
-import io.usernetes.identity.ownership.IdOwnership;
-import io.usernetes.identity.ownership.RecordValue;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 

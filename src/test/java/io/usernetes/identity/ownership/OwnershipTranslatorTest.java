@@ -1,4 +1,4 @@
-package io.usernetes.identity.mount;
+package io.usernetes.identity.ownership;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package io.usernetes.identity.mount;
+package io.usernetes.identity.ownership;
 
 import io.usernetes.identity.idmap.IdMap;
 import io.usernetes.identity.idmap.Segment;
