@@ -22,7 +22,7 @@ final class HpcUser implements AutoCloseable {
   private final String fuseMode;
   private final List<String> environment;
 
-  private HpcUser(Path dir, String fuseMode) throws Exception {
+  private HpcUser(Path dir, String fuseMode, String overlayOptions) throws Exception {
     this.dir = dir;
     this.fuseMode = fuseMode;
     this.runtime = dir.resolve("run");
@@ -30,7 +30,8 @@ final class HpcUser implements AutoCloseable {
     Path storage = dir.resolve("storage.conf");
     Path containers = dir.resolve("containers.conf");
     Files.writeString(storage, "[storage]\ndriver = \"overlay\"\nrootless_storage_path = \"" + dir.resolve("storage")
-        + "\"\n[storage.options.overlay]\nmount_program = \"" + prefix.resolve("bin/usernetes-identity") + "\"\n");
+        + "\"\n[storage.options.overlay]\nmount_program = \"" + prefix.resolve("bin/usernetes-identity") + "\"\n"
+        + overlayOptions);
     Files.writeString(containers, "[containers]\nnetns = \"none\"\n"
         + "default_ulimits = [\"nofile=20000:20000\", \"nproc=20000:20000\"]\n"
         + "[engine]\nruntime = \"runc\"\ncgroup_manager = \"cgroupfs\"\nevents_logger = \"file\"\n");
@@ -40,6 +41,11 @@ final class HpcUser implements AutoCloseable {
 
   /** Makes the user, with its files in {@code dir} (made world-searchable on the way to it). */
   static HpcUser create(Path dir) throws Exception {
+    return create(dir, "");
+  }
+
+  /** Like {@link #create(Path)}, with more lines for storage.conf's [storage.options.overlay]. */
+  static HpcUser create(Path dir, String overlayOptions) throws Exception {
     String fuseMode = Sh.ok("stat -c %a /dev/fuse").strip();
     Sh.ok("set -e; userdel -r -f " + NAME + " 2>/dev/null || true; useradd -m " + NAME + "\n"
         + "sed -i '/^" + NAME + ":/d' /etc/subuid /etc/subgid\n"
@@ -47,7 +53,7 @@ final class HpcUser implements AutoCloseable {
         + "chmod 0666 /dev/fuse; chmod a+x " + dir + "\n"
         + "mkdir -p " + dir + "/run " + dir + "/storage; chown " + NAME + ": " + dir + "/run " + dir + "/storage\n"
         + "chmod 0700 " + dir + "/run");
-    HpcUser user = new HpcUser(dir, fuseMode);
+    HpcUser user = new HpcUser(dir, fuseMode, overlayOptions);
     Sh.Result installed = Installed.run(List.of(Installed.project().resolve("scripts/install").toString(),
         "--prefix", user.prefix.toString(), "--no-cds", "--jar",
         Installed.prefix().resolve("lib/usernetes-identity/usernetes-identity.jar").toString()),

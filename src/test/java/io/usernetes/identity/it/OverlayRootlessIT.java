@@ -1,0 +1,47 @@
+package io.usernetes.identity.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The mount program under rootless podman as a user with 2,001 subordinate ids, with the storage
+ * containers-storage makes for such a user: {@code force_mask}, which keeps every backing file
+ * the user's and the real owner in {@code user.containers.override_stat}, and passes
+ * {@code xattr_permissions=2} to the mount.
+ */
+class OverlayRootlessIT {
+  @TempDir Path dir;
+
+  @Test
+  void aForceMaskStoreKeepsOwnersInOverridesAndTheTrueIdInTheRecord() throws Exception {
+    try (HpcUser user = HpcUser.create(dir, "force_mask = \"shared\"\n")) {
+      Path rootfs = OciBundles.rootfs(dir.resolve("image"));
+      Files.writeString(rootfs.resolve("etc/passwd"),
+          "root:x:0:0::/root:/bin/sh\nalice:x:60000:60000::/home/alice:/bin/sh\n");
+      Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\nalice:x:60000:\n");
+      // alice's home: ids a 2,002-id namespace cannot hold, kept by containers-storage in overrides
+      Sh.ok("cd " + rootfs + "; mkdir -p home/alice; echo hi > home/alice/data; chown -R 60000:60000 home/alice\n"
+          + "tar --numeric-owner -C " + rootfs + " -cf " + dir + "/image.tar . && chmod a+r " + dir + "/image.tar");
+      user.ok("podman import -q " + dir + "/image.tar localhost/alice >/dev/null");
+      String id = user.ok("podman create --user 0 localhost/alice sh -c '"
+          + "cd /home/alice; touch new; chown 1633:1633 new; chmod 4750 new; ls -ln data new'").strip();
+      String listing = user.ok("podman start -a " + id).replaceAll(" +", " ");
+      assertEquals("-rw-r--r-- 1 1633 1633 3\n-rwsr-x--- 1 1633 1633 0\n",
+          listing.replaceAll("(?m)^(\\S+ \\d+ \\d+ \\d+ \\d+) .*$", "$1"),
+          "alice's files show as her pool id, the one id this namespace has for her");
+      Path upper = Path.of(user.ok("podman inspect --format '{{.GraphDriver.Data.UpperDir}}' " + id).strip());
+      Path made = upper.resolve("home/alice/new");
+      String hpcUid = Sh.ok("id -u " + HpcUser.NAME).strip();
+      assertEquals(hpcUid + " 744\n", Sh.ok("stat -c '%u %a' " + made),
+          "the backing file stays the user's (0700 and the bits it was made with), never set-id");
+      assertEquals("1633:1633:4750:file", Sh.ok("getfattr --only-values -n user.containers.override_stat " + made));
+      assertEquals("60000", Sh.ok("getfattr --only-values -n user.usernetes.uid " + made),
+          "the record keeps who 1633 is in this image");
+      user.ok("podman rm " + id + " >/dev/null");
+    }
+  }
+}
