@@ -1,0 +1,155 @@
+package io.usernetes.identity.overlay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.usernetes.identity.config.ReportMode;
+import io.usernetes.identity.declared.HostIdResolver;
+import io.usernetes.identity.idmap.IdMap;
+import io.usernetes.identity.idmap.UserNamespaceMap;
+import io.usernetes.identity.kernel.ErrnoException;
+import io.usernetes.identity.kernel.Stat;
+import io.usernetes.identity.layers.Layer;
+import io.usernetes.identity.layers.LayerStack;
+import io.usernetes.identity.layers.OverrideStat;
+import io.usernetes.identity.layers.Whiteouts;
+import io.usernetes.identity.layers.WorkDir;
+import io.usernetes.identity.ownership.LocalIds;
+import io.usernetes.identity.ownership.OwnershipTranslator;
+import io.usernetes.identity.ownership.ViewMapping;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The merged file system in plain Java, on directories of a temporary file system: no FUSE. */
+class OverlayTest {
+  private static final Caller ROOT = new Caller(0, 0, 1);
+
+  @TempDir Path tmp;
+  Path lower;
+  Path upper;
+  Path work;
+  Overlay overlay;
+
+  @BeforeEach
+  void layers() throws Exception {
+    lower = Files.createDirectory(tmp.resolve("lower"));
+    upper = Files.createDirectory(tmp.resolve("upper"));
+    work = Files.createDirectory(tmp.resolve("work"));
+    Files.createDirectory(lower.resolve("d"));
+    Files.writeString(lower.resolve("d/f"), "lower\n");
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    if (overlay != null) {
+      overlay.close();
+    }
+  }
+
+  private Overlay open(String upperOverride) throws Exception {
+    IdMap map = IdMap.defaultMap();
+    LocalIds local = LocalIds.choose(map, UserNamespaceMap.parse(Files.readString(Path.of("/proc/self/uid_map"))), "uid-map");
+    OwnershipTranslator translator = new OwnershipTranslator(ReportMode.CONTAINER, map, local, ViewMapping.NONE,
+        () -> HostIdResolver.of(map, List.of()));
+    LayerStack stack = new LayerStack(List.of(Layer.upper(upper.toString(), upperOverride),
+        Layer.lower(1, lower.toString())));
+    overlay = new Overlay(stack, WorkDir.prepare(work.toString()), new Whiteouts(true),
+        new Ownership(translator, translator), false, true, true);
+    return overlay;
+  }
+
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  private static int owner(Path p) throws Exception {
+    return (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static int mode(Path p) throws Exception {
+    return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static String xattr(Path p, String name) throws Exception {
+    Sh r = Sh.run("getfattr", "--only-values", "-n", name, p.toString());
+    return r.status == 0 ? r.out : null;
+  }
+
+  private List<String> workEntries() throws Exception {
+    try (Stream<Path> s = Files.list(work.resolve("work"))) {
+      return s.map(p -> p.getFileName().toString()).toList();
+    }
+  }
+
+  @Test
+  void aNewFileInALowerDirectoryCopiesTheParentUpAndStoresThePoolIdWithARecord() throws Exception {
+    Overlay o = open(null);
+    o.release(o.create(b("d/new"), 0644, 0, new Caller(60000, 60000, 1)));
+    Attr a = o.getattr(b("d/new"));
+    assertEquals(60000, a.uid());
+    assertEquals(1633, owner(upper.resolve("d/new")));
+    assertEquals("60000", xattr(upper.resolve("d/new"), "user.usernetes.uid"));
+    assertTrue(Files.isDirectory(upper.resolve("d")), "the parent was copied up first");
+    assertEquals(List.of(), workEntries());
+  }
+
+  @Test
+  void unlinkAndRmdirLeaveWhiteoutsAndTheLowerLayerAlone() throws Exception {
+    Overlay o = open(null);
+    o.unlink(b("d/f"));
+    assertThrows(ErrnoException.class, () -> o.getattr(b("d/f")));
+    assertEquals(List.of(), o.readdir(b("d")));
+    o.rmdir(b("d"));
+    assertEquals(Stat.S_IFCHR, mode(upper.resolve("d")) & Stat.S_IFMT, "d is a whiteout device in the upper layer");
+    assertEquals(0L, Files.getAttribute(upper.resolve("d"), "unix:rdev", LinkOption.NOFOLLOW_LINKS));
+    assertEquals("lower\n", Files.readString(lower.resolve("d/f")));
+    assertEquals(List.of(), workEntries(), "the removed directory went through the work directory");
+  }
+
+  @Test
+  void hiddenXattrsCannotBeWrittenAndARefusalCopiesNothingUp() throws Exception {
+    Overlay o = open(null);
+    for (String name : List.of("user.usernetes.uid", OverrideStat.XATTR, "trusted.overlay.opaque")) {
+      ErrnoException e = assertThrows(ErrnoException.class, () -> o.setxattr(b("d/f"), name, b("0"), 0));
+      assertEquals(ErrnoException.EPERM, e.errno(), name);
+    }
+    assertFalse(Files.exists(upper.resolve("d")));
+    ErrnoException exists = assertThrows(ErrnoException.class, () -> o.mkdir(b("d/f"), 0755, ROOT));
+    assertEquals(ErrnoException.EEXIST, exists.errno());
+    assertFalse(Files.exists(upper.resolve("d")), "checked before anything changes");
+  }
+
+  @Test
+  void underXattrPermissionsChownAndChmodWriteTheOverrideOnly() throws Exception {
+    Overlay o = open(OverrideStat.XATTR);
+    o.chown(b("d/f"), 60000, 60000);
+    o.chmod(b("d/f"), 04755);
+    Attr a = o.getattr(b("d/f"));
+    assertEquals(60000, a.uid());
+    assertEquals(0104755, a.mode());
+    Path f = upper.resolve("d/f");
+    assertEquals(0, owner(f), "the backing file keeps its owner");
+    assertEquals(0, mode(f) & 06000, "and never a set-id bit");
+    assertEquals("1633:1633:4755:file", xattr(f, OverrideStat.XATTR));
+    assertEquals("60000", xattr(f, "user.usernetes.uid"));
+  }
+
+  /** A command's status and output. */
+  private record Sh(int status, String out) {
+    static Sh run(String... argv) throws Exception {
+      Process p = new ProcessBuilder(argv).redirectErrorStream(false).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return new Sh(p.waitFor(), out);
+    }
+  }
+}
