@@ -128,14 +128,12 @@ public final class Overlay implements AutoCloseable {
 
   public Attr getattr(byte[] path) throws ErrnoException {
     Lock l = reading();
-    try {
-      Node n = stack.lookup(path);
-      try (Fd dir = stack.dir(n.layer(), MergedPath.parent(path))) {
-        Attr a = attributes(stack.layer(n.layer()), dir, MergedPath.name(path));
-        // a directory merged from several layers has no true link count: report 1, "unknown",
-        // as the kernel overlay does, so tools never skip subdirectories by counting links
-        return n.isDirectory() && n.dirLayers().length > 1 ? a.withNlink(1) : a;
-      }
+    try (Entry e = Entry.existing(stack, "getattr", path)) {
+      Node n = e.node();
+      Attr a = attributes(stack.layer(n.layer()), e.directory(), e.name);
+      // a directory merged from several layers has no true link count: report 1, "unknown",
+      // as the kernel overlay does, so tools never skip subdirectories by counting links
+      return n.isDirectory() && n.dirLayers().length > 1 ? a.withNlink(1) : a;
     } finally {
       l.unlock();
     }
@@ -189,11 +187,8 @@ public final class Overlay implements AutoCloseable {
 
   public byte[] readlink(byte[] path) throws ErrnoException {
     Lock l = reading();
-    try {
-      Node n = stack.lookup(path);
-      try (Fd dir = stack.dir(n.layer(), MergedPath.parent(path))) {
-        return Entries.readlinkat(dir, MergedPath.name(path));
-      }
+    try (Entry e = Entry.existing(stack, "readlink", path)) {
+      return Entries.readlinkat(e.directory(), e.name);
     } finally {
       l.unlock();
     }
@@ -201,12 +196,8 @@ public final class Overlay implements AutoCloseable {
 
   public List<LayerStack.Listed> readdir(byte[] path) throws ErrnoException {
     Lock l = reading();
-    try {
-      Node n = stack.lookup(path);
-      if (!n.isDirectory()) {
-        throw new ErrnoException(ErrnoException.ENOTDIR, "readdir", path);
-      }
-      return stack.list(n);
+    try (Entry e = Entry.existing(stack, "readdir", path)) {
+      return stack.list(e.requireDirectory().node());
     } finally {
       l.unlock();
     }
@@ -294,30 +285,24 @@ public final class Overlay implements AutoCloseable {
 
   public void link(byte[] from, byte[] to, Caller caller) throws ErrnoException {
     Lock l = writing();
-    try {
-      Node source = stack.lookup(from);
-      if (source.isDirectory()) {
-        throw new ErrnoException(ErrnoException.EPERM, "link", from);
-      }
-      checkCreatable(to);
-      source = copyUp.ensureUpper(source);
-      Node parent = copyUp.ensureUpper(stack.lookup(MergedPath.parent(to)));
-      Layer upper = stack.upper();
-      byte[] toName = MergedPath.name(to);
-      try (Fd fromDir = stack.dir(upper.index(), MergedPath.parent(from)); Fd toDir = stack.dir(upper.index(), parent.path())) {
-        // linked in the work directory, then renamed over the whiteout: never a moment in which
-        // the whiteout is gone and the lower object shows
-        byte[] tmp = work.temporaryName();
-        Entries.linkat(fromDir, MergedPath.name(from), work.fd(), tmp);
-        try {
-          if (source.type() != Stat.S_IFREG) {
-            RecordStore.copyEntry(fromDir, MergedPath.name(from), toDir, toName);
-          }
-          work.place(tmp, toDir, toName, true);
-        } catch (ErrnoException | RuntimeException e) {
-          Entries.unlinkat(work.fd(), tmp, 0);
-          throw e;
+    try (Entry source = Entry.existing(stack, "link", from); Entry target = Entry.name(stack, "link", to)) {
+      source.requireNotDirectory(ErrnoException.EPERM);
+      target.requireCreatable();
+      Node n = source.copiedUp(copyUp);
+      Fd fromDir = source.upperDirectory(copyUp);
+      Fd toDir = target.upperDirectory(copyUp);
+      // linked in the work directory, then renamed over the whiteout: never a moment in which
+      // the whiteout is gone and the lower object shows
+      byte[] tmp = work.temporaryName();
+      Entries.linkat(fromDir, source.name, work.fd(), tmp);
+      try {
+        if (n.type() != Stat.S_IFREG) {
+          RecordStore.copyEntry(fromDir, source.name, toDir, target.name);
         }
+        work.place(tmp, toDir, target.name, true);
+      } catch (ErrnoException | RuntimeException e) {
+        Entries.unlinkat(work.fd(), tmp, 0);
+        throw e;
       }
       stack.forget(to);
     } finally {
@@ -329,46 +314,33 @@ public final class Overlay implements AutoCloseable {
    * Where a new object goes and who owns it; made under the write lock and closed on every path,
    * the failed ones too (ENOSPC, EDQUOT, EEXIST), so the parent's descriptor is never left open.
    */
-  private record Creation(byte[] path, Fd upperDir, byte[] name, OwnershipTranslator.Decision uid,
-      OwnershipTranslator.Decision gid, boolean inheritGroup, boolean replacesWhiteout)
-      implements AutoCloseable {
+  private record Creation(Entry entry, OwnershipTranslator.Decision uid, OwnershipTranslator.Decision gid,
+      boolean inheritGroup, boolean replacesWhiteout) implements AutoCloseable {
     @Override
     public void close() throws ErrnoException {
-      upperDir.close();
-    }
-  }
-
-  private void checkCreatable(byte[] path) throws ErrnoException {
-    if (OverlayNames.isReserved(MergedPath.name(path))) {
-      throw new ErrnoException(ErrnoException.EINVAL, "create", path);
-    }
-    if (stack.lookupOrNull(path) != null) {
-      throw new ErrnoException(ErrnoException.EEXIST, "create", path);
+      entry.close();
     }
   }
 
   private Creation prepareCreation(byte[] path, Caller caller, boolean directory) throws ErrnoException {
-    checkCreatable(path);
-    byte[] parentPath = MergedPath.parent(path);
-    Node parent = copyUp.ensureUpper(stack.lookup(parentPath));
-    Attr parentAttr;
-    try (Fd pd = stack.dir(stack.upper().index(), MergedPath.parent(parentPath))) {
-      parentAttr = attributes(stack.upper(), pd, MergedPath.name(parentPath));
-    }
-    boolean setgid = (parentAttr.mode() & S_ISGID) != 0;
-    long gid = setgid ? parentAttr.gid() : caller.gid();
-    OwnershipTranslator.Decision du = ownership.uids().store(caller.uid());
-    OwnershipTranslator.Decision dg = ownership.gids().store(gid);
-    Fd upperDir = stack.dir(stack.upper().index(), parent.path());
-    byte[] name = MergedPath.name(path);
-    boolean whiteout;
+    Entry e = Entry.name(stack, "create", path);
     try {
-      whiteout = Whiteouts.isWhitedOut(upperDir, name);
-    } catch (ErrnoException e) {
-      upperDir.close();
-      throw e;
+      e.requireCreatable();
+      Attr parentAttr;
+      try (Entry parent = Entry.existing(stack, "create", e.parentPath)) {
+        parentAttr = attributes(stack.layer(parent.node().layer()), parent.directory(), parent.name);
+      }
+      boolean setgid = (parentAttr.mode() & S_ISGID) != 0;
+      long gid = setgid ? parentAttr.gid() : caller.gid();
+      // decided before the parent is copied up: an id the mount cannot store changes nothing
+      OwnershipTranslator.Decision du = ownership.uids().store(caller.uid());
+      OwnershipTranslator.Decision dg = ownership.gids().store(gid);
+      boolean whiteout = Whiteouts.isWhitedOut(e.upperDirectory(copyUp), e.name);
+      return new Creation(e, du, dg, setgid && directory, whiteout);
+    } catch (ErrnoException | RuntimeException x) {
+      e.close();
+      throw x;
     }
-    return new Creation(path, upperDir, name, du, dg, setgid && directory, whiteout);
   }
 
   /**
@@ -385,17 +357,18 @@ public final class Overlay implements AutoCloseable {
       throw e;
     }
     if (type == Stat.S_IFDIR) {
-      stack.forget(c.path);
+      stack.forget(c.entry.path);
     } else {
       // a new non-directory lives in the upper layer alone and hides whatever is below
-      stack.remember(new Node(c.path, stack.upper().index(), backing, new int[] {stack.upper().index()}));
+      stack.remember(new Node(c.entry.path, stack.upper().index(), backing, new int[] {stack.upper().index()}));
     }
   }
 
   /** @return the backing object's type */
   private int placeCreation(Creation c, byte[] tmp, int type, int permissions, int rdevMajor, int rdevMinor)
       throws ErrnoException {
-    Fd upperDir = c.upperDir;
+    Fd upperDir = c.entry.upperDirectory(copyUp);
+    byte[] name = c.entry.name;
     Stat st = Attributes.statx(work.fd(), tmp);
     long uid = c.uid == null ? st.uid() : c.uid.localOwner();
     long gid = c.gid == null ? st.gid() : c.gid.localOwner();
@@ -405,9 +378,9 @@ public final class Overlay implements AutoCloseable {
     if (st.type() == Stat.S_IFREG || st.type() == Stat.S_IFDIR) {
       RecordStore.writeNew(work.fd(), tmp, st.type(), ru, rg); // a new object has no records to clear
     } else {
-      RecordStore.write(upperDir, c.name, st.type(), ru, rg);
+      RecordStore.write(upperDir, name, st.type(), ru, rg);
     }
-    work.place(tmp, upperDir, c.name, c.replacesWhiteout);
+    work.place(tmp, upperDir, name, c.replacesWhiteout);
     return st.type();
   }
 
@@ -415,12 +388,8 @@ public final class Overlay implements AutoCloseable {
 
   public void unlink(byte[] path) throws ErrnoException {
     Lock l = writing();
-    try {
-      Node n = stack.lookup(path);
-      if (n.isDirectory()) {
-        throw new ErrnoException(ErrnoException.EISDIR, "unlink", path);
-      }
-      remove(n, false);
+    try (Entry e = Entry.existing(stack, "unlink", path)) {
+      remove(e.requireNotDirectory(ErrnoException.EISDIR), false);
       stack.forget(path);
     } finally {
       l.unlock();
@@ -429,18 +398,14 @@ public final class Overlay implements AutoCloseable {
 
   public void rmdir(byte[] path) throws ErrnoException {
     Lock l = writing();
-    try {
+    try (Entry e = Entry.existing(stack, "rmdir", path)) {
       if (path.length == 0) {
         throw new ErrnoException(ErrnoException.EBUSY, "rmdir", path);
       }
-      Node n = stack.lookup(path);
-      if (!n.isDirectory()) {
-        throw new ErrnoException(ErrnoException.ENOTDIR, "rmdir", path);
-      }
-      if (!stack.isEmpty(n)) {
+      if (!stack.isEmpty(e.requireDirectory().node())) {
         throw new ErrnoException(ErrnoException.ENOTEMPTY, "rmdir", path);
       }
-      remove(n, true);
+      remove(e, true);
       stack.forgetTree(path);
     } finally {
       l.unlock();
@@ -448,106 +413,95 @@ public final class Overlay implements AutoCloseable {
   }
 
   /** Removes an object from the upper layer and whites out what lower layers still show. */
-  private void remove(Node n, boolean directory) throws ErrnoException {
-    byte[] parentPath = MergedPath.parent(n.path());
-    byte[] name = MergedPath.name(n.path());
-    Node parent = stack.lookup(parentPath);
+  private void remove(Entry e, boolean directory) throws ErrnoException {
+    Node n = e.node();
     Layer upper = stack.upper();
     boolean inUpper = n.layer() == upper.index();
-    boolean lowerShows = stack.visibleBelow(parent, name, upper.index());
-    parent = copyUp.ensureUpper(parent);
-    try (Fd dir = stack.dir(upper.index(), parent.path())) {
-      if (inUpper && lowerShows) {
-        // one step from the object to its whiteout: what a merged directory's whiteouts hid, or
-        // the lower object itself, never shows, even after a crash
-        work.hide(dir, name, whiteouts);
-      } else if (inUpper) {
-        if (directory) {
-          try (Fd d = Open.openat(dir, name, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
-            Tree.removeContents(d); // whiteouts and the marker, with nothing below to uncover
-          }
+    boolean lowerShows = stack.visibleBelow(stack.lookup(e.parentPath), e.name, upper.index());
+    Fd dir = e.upperDirectory(copyUp);
+    if (inUpper && lowerShows) {
+      // one step from the object to its whiteout: what a merged directory's whiteouts hid, or
+      // the lower object itself, never shows, even after a crash
+      work.hide(dir, e.name, whiteouts);
+    } else if (inUpper) {
+      if (directory) {
+        try (Fd d = Open.openat(dir, e.name, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
+          Tree.removeContents(d); // whiteouts and the marker, with nothing below to uncover
         }
-        Entries.unlinkat(dir, name, directory ? Entries.AT_REMOVEDIR : 0);
-      } else if (lowerShows) {
-        whiteouts.create(dir, name);
       }
-      if (inUpper && n.type() != Stat.S_IFREG && n.type() != Stat.S_IFDIR) {
-        RecordStore.forgetEntry(dir, name); // a symlink's or special file's record on its parent
-      }
+      Entries.unlinkat(dir, e.name, directory ? Entries.AT_REMOVEDIR : 0);
+    } else if (lowerShows) {
+      whiteouts.create(dir, e.name);
+    }
+    if (inUpper && n.type() != Stat.S_IFREG && n.type() != Stat.S_IFDIR) {
+      RecordStore.forgetEntry(dir, e.name); // a symlink's or special file's record beside it
     }
   }
 
   public void rename(byte[] from, byte[] to) throws ErrnoException {
     Lock l = writing();
-    try {
-      if (OverlayNames.isReserved(MergedPath.name(to))) {
-        throw new ErrnoException(ErrnoException.EINVAL, "rename", to);
-      }
-      if (MergedPath.isWithin(to, from)) {
+    try (Entry source = Entry.existing(stack, "rename", from); Entry target = Entry.name(stack, "rename", to)) {
+      if (OverlayNames.isReserved(target.name) || MergedPath.isWithin(to, from)) {
         throw new ErrnoException(ErrnoException.EINVAL, "rename", from, to);
       }
-      Node source = stack.lookup(from);
-      Node target = stack.lookupOrNull(to);
       Layer upper = stack.upper();
-      if (source.isDirectory()) {
+      Node moved = source.node();
+      Node replaced = target.exists() ? target.node() : null;
+      if (moved.isDirectory()) {
         // what any file system would refuse comes first, so callers see the usual errno
-        if (target != null && !target.isDirectory()) {
-          throw new ErrnoException(ErrnoException.ENOTDIR, "rename", to);
-        }
-        if (target != null && !stack.isEmpty(target)) {
-          throw new ErrnoException(ErrnoException.ENOTEMPTY, "rename", to);
+        if (replaced != null) {
+          target.requireDirectory();
+          if (!stack.isEmpty(replaced)) {
+            throw new ErrnoException(ErrnoException.ENOTEMPTY, "rename", to);
+          }
         }
         // only directories that live in the upper layer alone can move (redirect_dir=off)
-        if (!source.onlyIn(upper.index()) || target != null && !target.onlyIn(upper.index())) {
+        if (!moved.onlyIn(upper.index()) || replaced != null && !replaced.onlyIn(upper.index())) {
           throw new ErrnoException(ErrnoException.EXDEV, "rename", from, to);
         }
-      } else if (target != null && target.isDirectory()) {
-        throw new ErrnoException(ErrnoException.EISDIR, "rename", to);
+      } else if (replaced != null) {
+        target.requireNotDirectory(ErrnoException.EISDIR);
       }
-      source = copyUp.ensureUpper(source);
-      Node fromParent = stack.lookup(MergedPath.parent(from));
-      boolean lowerShows = stack.visibleBelow(fromParent, MergedPath.name(from), upper.index());
-      Node toParent = copyUp.ensureUpper(stack.lookup(MergedPath.parent(to)));
-      byte[] fromName = MergedPath.name(from);
-      byte[] toName = MergedPath.name(to);
-      try (Fd fromDir = stack.dir(upper.index(), MergedPath.parent(from)); Fd toDir = stack.dir(upper.index(), toParent.path())) {
-        if (target != null && target.isDirectory()) {
-          try (Fd d = Open.openat(toDir, toName, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
-            Tree.removeContents(d);
-          }
+      moved = source.copiedUp(copyUp);
+      boolean lowerShows = stack.visibleBelow(stack.lookup(source.parentPath), source.name, upper.index());
+      Fd fromDir = source.upperDirectory(copyUp);
+      Fd toDir = target.upperDirectory(copyUp);
+      if (replaced != null && replaced.isDirectory()) {
+        try (Fd d = Open.openat(toDir, target.name, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
+          Tree.removeContents(d);
         }
-        if (source.type() != Stat.S_IFREG && source.type() != Stat.S_IFDIR) {
-          RecordStore.moveEntry(fromDir, fromName, toDir, toName);
-        }
-        if (source.isDirectory() && target == null && Whiteouts.isWhitedOut(toDir, toName)) {
-          // a directory cannot be renamed over the 0/0 device (ENOTDIR), and whatever the
-          // whiteout hid below must stay hidden under the directory that takes its place
-          Whiteouts.remove(toDir, toName);
-          try (Fd d = Open.openat(fromDir, fromName, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
-            whiteouts.makeOpaque(d);
-          }
-        }
-        boolean whitedOut = false;
-        if (lowerShows && whiteouts.usesDevices()) {
-          try {
-            Entries.renameat2(fromDir, fromName, toDir, toName, Entries.RENAME_WHITEOUT);
-            whitedOut = true;
-          } catch (ErrnoException e) {
-            if (e.errno() != ErrnoException.EINVAL && e.errno() != ErrnoException.EPERM
-                && e.errno() != ErrnoException.EOPNOTSUPP) {
-              throw e;
-            }
-          }
-        }
-        if (!whitedOut) {
-          Entries.renameat2(fromDir, fromName, toDir, toName, 0);
-          if (lowerShows) {
-            whiteouts.create(fromDir, fromName);
-          }
-        }
-        Whiteouts.removeFile(toDir, toName);
       }
-      if (source.isDirectory()) {
+      if (moved.type() != Stat.S_IFREG && moved.type() != Stat.S_IFDIR) {
+        RecordStore.moveEntry(fromDir, source.name, toDir, target.name);
+      }
+      if (moved.isDirectory() && replaced == null && Whiteouts.isWhitedOut(toDir, target.name)) {
+        // a directory cannot be renamed over the 0/0 device (ENOTDIR), and whatever the
+        // whiteout hid below must stay hidden under the directory that takes its place
+        Whiteouts.remove(toDir, target.name);
+        try (Fd d = Open.openat(fromDir, source.name, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
+          whiteouts.makeOpaque(d);
+        }
+      }
+      boolean whitedOut = false;
+      if (lowerShows && whiteouts.usesDevices()) {
+        try {
+          Entries.renameat2(fromDir, source.name, toDir, target.name, Entries.RENAME_WHITEOUT);
+          whitedOut = true;
+        } catch (ErrnoException e) {
+          if (e.errno() != ErrnoException.EINVAL && e.errno() != ErrnoException.EPERM
+              && e.errno() != ErrnoException.EOPNOTSUPP) {
+            throw e;
+          }
+        }
+      }
+      if (!whitedOut) {
+        Entries.renameat2(fromDir, source.name, toDir, target.name, 0);
+        if (lowerShows) {
+          whiteouts.create(fromDir, source.name);
+        }
+      }
+      Whiteouts.removeFile(toDir, target.name);
+      if (moved.isDirectory()) {
         stack.forgetTree(from);
         stack.forgetTree(to);
       } else {
@@ -563,15 +517,10 @@ public final class Overlay implements AutoCloseable {
 
   public void chmod(byte[] path, int mode) throws ErrnoException {
     Lock l = writing();
-    try {
-      Node n = stack.lookup(path);
-      if (n.type() == Stat.S_IFLNK) {
-        throw new ErrnoException(ErrnoException.EOPNOTSUPP, "chmod", path);
-      }
-      copyUp.ensureUpper(n);
-      try (Fd dir = stack.dir(stack.upper().index(), MergedPath.parent(path))) {
-        stack.upper().attributes().chmod(dir, MergedPath.name(path), n.type(), mode & 07777);
-      }
+    try (Entry e = Entry.existing(stack, "chmod", path)) {
+      // Linux symlink modes are always 0777
+      Node n = e.requireNotType(Stat.S_IFLNK, ErrnoException.EOPNOTSUPP).copiedUp(copyUp);
+      stack.upper().attributes().chmod(e.upperDirectory(copyUp), e.name, n.type(), mode & 07777);
     } finally {
       l.unlock();
     }
@@ -580,24 +529,21 @@ public final class Overlay implements AutoCloseable {
   /** @param uid the new owner, or -1 to keep it; likewise {@code gid} */
   public void chown(byte[] path, long uid, long gid) throws ErrnoException {
     Lock l = writing();
-    try {
-      Node n = stack.lookup(path);
+    try (Entry e = Entry.existing(stack, "chown", path)) {
       // an id the mount cannot store is refused before anything is copied up
       OwnershipTranslator.Decision du = uid < 0 ? null : ownership.uids().store(uid);
       OwnershipTranslator.Decision dg = gid < 0 ? null : ownership.gids().store(gid);
       if (du == null && dg == null) {
         return;
       }
-      n = copyUp.ensureUpper(n);
-      byte[] name = MergedPath.name(path);
-      try (Fd dir = stack.dir(stack.upper().index(), MergedPath.parent(path))) {
-        // the type is the node's: the mount is the only writer of its layers
-        RecordValue[] records = du == null || dg == null ? RecordStore.read(dir, name, n.type()) : null;
-        stack.upper().attributes().chown(dir, name, n.type(), du == null ? Attributes.UNCHANGED : du.localOwner(),
-            dg == null ? Attributes.UNCHANGED : dg.localOwner());
-        RecordStore.write(dir, name, n.type(),
-            du == null ? records[0] : du.record(), dg == null ? records[1] : dg.record());
-      }
+      Node n = e.copiedUp(copyUp);
+      Fd dir = e.upperDirectory(copyUp);
+      // the type is the node's: the mount is the only writer of its layers
+      RecordValue[] records = du == null || dg == null ? RecordStore.read(dir, e.name, n.type()) : null;
+      stack.upper().attributes().chown(dir, e.name, n.type(), du == null ? Attributes.UNCHANGED : du.localOwner(),
+          dg == null ? Attributes.UNCHANGED : dg.localOwner());
+      RecordStore.write(dir, e.name, n.type(),
+          du == null ? records[0] : du.record(), dg == null ? records[1] : dg.record());
     } finally {
       l.unlock();
     }
@@ -605,14 +551,9 @@ public final class Overlay implements AutoCloseable {
 
   public void truncate(byte[] path, long size) throws ErrnoException {
     Lock l = writing();
-    try {
-      Node n = copyUp.ensureUpper(stack.lookup(path));
-      if (n.isDirectory()) {
-        throw new ErrnoException(ErrnoException.EISDIR, "truncate", path);
-      }
-      try (Fd dir = stack.dir(stack.upper().index(), MergedPath.parent(path));
-          Fd f = Open.openat(dir, MergedPath.name(path),
-              OpenFlags.O_WRONLY | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0)) {
+    try (Entry e = Entry.existing(stack, "truncate", path)) {
+      e.requireNotDirectory(ErrnoException.EISDIR).copiedUp(copyUp);
+      try (Fd f = Open.openat(e.upperDirectory(copyUp), e.name, OpenFlags.O_WRONLY | OpenFlags.O_CLOEXEC, 0)) {
         FileData.ftruncate(f, size);
       }
     } finally {
@@ -622,11 +563,9 @@ public final class Overlay implements AutoCloseable {
 
   public void utimens(byte[] path, Timespec atime, Timespec mtime) throws ErrnoException {
     Lock l = writing();
-    try {
-      copyUp.ensureUpper(stack.lookup(path));
-      try (Fd dir = stack.dir(stack.upper().index(), MergedPath.parent(path))) {
-        Attributes.utimensat(dir, MergedPath.name(path), atime, mtime);
-      }
+    try (Entry e = Entry.existing(stack, "utimens", path)) {
+      e.copiedUp(copyUp);
+      Attributes.utimensat(e.upperDirectory(copyUp), e.name, atime, mtime);
     } finally {
       l.unlock();
     }
@@ -647,11 +586,8 @@ public final class Overlay implements AutoCloseable {
       throw new ErrnoException(ErrnoException.ENODATA, "getxattr", path);
     }
     Lock l = reading();
-    try {
-      Node n = stack.lookup(path);
-      try (Fd dir = stack.dir(n.layer(), MergedPath.parent(n.path()))) {
-        return Xattrs.getAt(dir, MergedPath.name(n.path()), name.getBytes(StandardCharsets.ISO_8859_1));
-      }
+    try (Entry e = Entry.existing(stack, "getxattr", path)) {
+      return Xattrs.getAt(e.directory(), e.name, name.getBytes(StandardCharsets.ISO_8859_1));
     } finally {
       l.unlock();
     }
@@ -661,7 +597,8 @@ public final class Overlay implements AutoCloseable {
   public byte[] listxattr(byte[] path) throws ErrnoException {
     requireXattrs("listxattr", path);
     Lock l = reading();
-    try (Fd object = object(stack.lookup(path))) {
+    try (Entry e = Entry.existing(stack, "listxattr", path);
+        Fd object = Open.openat(e.directory(), e.name, OBJECT, 0)) {
       byte[] raw = Xattrs.listRaw(object);
       return HiddenXattrs.filterList(raw, raw.length);
     } finally {
@@ -675,8 +612,9 @@ public final class Overlay implements AutoCloseable {
       throw new ErrnoException(ErrnoException.EPERM, "setxattr", path);
     }
     Lock l = writing();
-    try (Fd object = object(copyUp.ensureUpper(stack.lookup(path)))) {
-      Xattrs.set(object, name.getBytes(StandardCharsets.ISO_8859_1), value, flags);
+    try (Entry e = Entry.existing(stack, "setxattr", path)) {
+      e.copiedUp(copyUp);
+      Xattrs.setAt(e.upperDirectory(copyUp), e.name, name.getBytes(StandardCharsets.ISO_8859_1), value, flags);
     } finally {
       l.unlock();
     }
@@ -688,16 +626,13 @@ public final class Overlay implements AutoCloseable {
       throw new ErrnoException(ErrnoException.EPERM, "removexattr", path);
     }
     Lock l = writing();
-    try (Fd object = object(copyUp.ensureUpper(stack.lookup(path)))) {
-      Xattrs.remove(object, name.getBytes(StandardCharsets.ISO_8859_1));
+    try (Entry e = Entry.existing(stack, "removexattr", path)) {
+      e.copiedUp(copyUp);
+      try (Fd object = Open.openat(e.upperDirectory(copyUp), e.name, OBJECT, 0)) {
+        Xattrs.remove(object, name.getBytes(StandardCharsets.ISO_8859_1));
+      }
     } finally {
       l.unlock();
-    }
-  }
-
-  private Fd object(Node n) throws ErrnoException {
-    try (Fd dir = stack.dir(n.layer(), MergedPath.parent(n.path()))) {
-      return Open.openat(dir, MergedPath.name(n.path()), OBJECT, 0);
     }
   }
 
@@ -706,16 +641,13 @@ public final class Overlay implements AutoCloseable {
   public OpenFile open(byte[] path, int flags) throws ErrnoException {
     boolean write = (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY || (flags & OpenFlags.O_TRUNC) != 0;
     Lock l = write ? writing() : reading();
-    try {
-      Node n = stack.lookup(path);
+    try (Entry e = Entry.existing(stack, "open", path)) {
       if (write) {
-        n = copyUp.ensureUpper(n);
+        e.copiedUp(copyUp);
       }
       int open = (flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY))
           | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
-      try (Fd dir = stack.dir(n.layer(), MergedPath.parent(path))) {
-        return new OpenFile(Open.openat(dir, MergedPath.name(path), open, 0), write);
-      }
+      return new OpenFile(Open.openat(write ? e.upperDirectory(copyUp) : e.directory(), e.name, open, 0), write);
     } finally {
       l.unlock();
     }

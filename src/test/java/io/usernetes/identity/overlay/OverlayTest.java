@@ -126,6 +126,8 @@ class OverlayTest {
     assertFalse(Files.exists(upper.resolve("d")));
     ErrnoException exists = assertThrows(ErrnoException.class, () -> o.mkdir(b("d/f"), 0755, ROOT));
     assertEquals(ErrnoException.EEXIST, exists.errno());
+    ErrnoException directory = assertThrows(ErrnoException.class, () -> o.truncate(b("d"), 0));
+    assertEquals(ErrnoException.EISDIR, directory.errno());
     assertFalse(Files.exists(upper.resolve("d")), "checked before anything changes");
   }
 
