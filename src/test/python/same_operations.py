@@ -113,11 +113,13 @@ def describe(root):
 
 
 def compare(after, hard_links):
-    if hard_links:
-        # the high-level FUSE API gives each name of a hard-linked file its own kernel inode: a
-        # change through one name shows through the others once attr_timeout (1 s) has passed
-        time.sleep(1.1)
     m, p = describe(mount), describe(plain)
+    # the high-level FUSE API gives each name of a hard-linked file its own kernel inode: a
+    # change through one name shows through the others once attr_timeout (1 s) has passed
+    deadline = time.monotonic() + (5 if hard_links else 0)
+    while m != p and time.monotonic() < deadline:
+        time.sleep(0.05)
+        m = describe(mount)
     if m != p:
         for k in sorted(set(m) | set(p)):
             if m.get(k) != p.get(k):
