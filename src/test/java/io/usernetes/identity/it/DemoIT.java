@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** The README's first command: scripts/demo runs to the end and shows what it promises. */
 class DemoIT {
   @Test
-  void theDemoShowsBothViewsOfAMountAndAProcessWithItsTrueIds() throws Exception {
+  void theDemoShowsBothViewsOfAMountTheTwoThousandIdNodeAndAProcessWithItsTrueIds() throws Exception {
     Sh.Result r = Sh.exec(List.of("env", "USERNETES_IDENTITY_JAR=" + System.getProperty("usernetes.jar"),
         Installed.project().resolve("scripts/demo").toString()));
     assertEquals(0, r.status(), r.err() + r.out());
@@ -18,5 +18,12 @@ class DemoIT {
         r.out());
     assertTrue(r.out().contains("1633 merged/home/alice/results.txt"), "the forged record is ignored: " + r.out());
     assertTrue(r.out().contains("uid=60000 gid=60000"), r.out());
+    // the 2,000-id node: host mode in the node's namespace, true ids in the container's sparse one
+    assertTrue(r.out().matches("(?s).*host mode\\)\n1633:1633 merged2/home/alice/results.txt\n.*"), r.out());
+    assertTrue(r.out().contains("'merged2/home/alice/results.txt': Invalid argument"), r.out());
+    assertTrue(r.out().matches("(?s).*uid_map.*\n\s+60000\s+1633\s+1\n.*"), r.out());
+    assertTrue(r.out().contains("60000:60000 merged2/home/alice/results.txt\n"), r.out());
+    assertTrue(r.out().contains("60000:60000 merged2/home/alice/new\n"), r.out());
+    assertTrue(r.out().contains("1633:1633 upper2/home/alice/new\n"), "stored as the pool id: " + r.out());
   }
 }
