@@ -119,7 +119,7 @@ class ImageDeclarationsTest {
     Files.createDirectories(root.resolve("etc"));
     try (var ch = java.nio.channels.FileChannel.open(root.resolve("etc/passwd"),
         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
-      ch.write(java.nio.ByteBuffer.wrap(new byte[] {'\n'}), ImageDeclarations.MAX_SIZE + 10L);
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {'\n'}), io.usernetes.identity.declared.RootfsAccountFile.MAX_SIZE + 10L);
     }
     ImageDeclarations d = read();
     assertTrue(d.warnings().get(0).contains("larger"), d.warnings().toString());
