@@ -30,9 +30,10 @@ public final class ConfigMapping {
     TreeMap<Long, IdMappingLine> byHost = new TreeMap<>();
     for (IdMappingLine line : lines) {
       if (!line.isValid()) {
-        problems.add("ignored \"" + line + "\": not a valid id mapping (size of at least 1, ids from 0 to "
-            + Ids.MAX_ID + ")");
-      } else if (overlaps(byContainer, line, IdMappingLine::containerId, IdMappingLine::containerEnd)) {
+        problems.add("ignored \"" + line
+            + "\": not a valid id mapping (size of at least 1, ids from 0 to " + Ids.MAX_ID + ")");
+      } else if (overlaps(byContainer, line, IdMappingLine::containerId,
+          IdMappingLine::containerEnd)) {
         problems.add("ignored \"" + line + "\": its container ids overlap an earlier line's");
       } else if (overlaps(byHost, line, IdMappingLine::hostId, IdMappingLine::hostEnd)) {
         problems.add("ignored \"" + line + "\": its host ids overlap an earlier line's");

@@ -13,7 +13,7 @@ import io.usernetes.identity.idmap.Ids;
  */
 public record IdMappingLine(long containerId, long hostId, long size) {
 
-  /** True when the kernel would take the line: not empty, both ranges within 0..{@link Ids#MAX_ID}. */
+  /** True when the kernel would take the line: not empty, both sides in 0..{@link Ids#MAX_ID}. */
   public boolean isValid() {
     return size >= 1 && containerId >= 0 && hostId >= 0
         && containerId <= Ids.MAX_ID - size + 1 && hostId <= Ids.MAX_ID - size + 1;

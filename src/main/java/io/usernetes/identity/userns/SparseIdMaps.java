@@ -28,7 +28,8 @@ public final class SparseIdMaps {
   private SparseIdMaps() {}
 
   /** The map whose host ids are the parent namespace's own ids (podman's rootless 0..2001). */
-  public static SparseIdMap compute(IdMap map, Collection<DeclaredId> declared, List<Long> required) {
+  public static SparseIdMap compute(IdMap map, Collection<DeclaredId> declared,
+      List<Long> required) {
     return compute(map, declared, required, ConfigMapping.IDENTITY);
   }
 
@@ -62,7 +63,8 @@ public final class SparseIdMaps {
       long poolHost = map.toHost(id);
       OptionalLong host = config.toParent(poolHost);
       if (host.isEmpty()) {
-        leftOut.add(new LeftOut(id, LeftOut.Reason.NOT_IN_CONFIG_MAPPING, named(id, names) + " is on host id " + poolHost
+        leftOut.add(new LeftOut(id, LeftOut.Reason.NOT_IN_CONFIG_MAPPING, named(id, names)
+            + " is on host id " + poolHost
             + ", which has no id in the config's user-namespace mapping"));
         continue;
       }

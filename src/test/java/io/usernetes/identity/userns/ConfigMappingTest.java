@@ -38,10 +38,11 @@ class ConfigMappingTest {
         new IdMappingLine(100, 9, 5),
         new IdMappingLine(100, 200, 5)));
     assertEquals(List.of(new IdMappingLine(0, 0, 10), new IdMappingLine(100, 200, 5)), m.lines());
+    String invalid = "\": not a valid id mapping (size of at least 1, ids from 0 to 4294967294)";
     assertEquals(List.of(
-        "ignored \"20 30 0\": not a valid id mapping (size of at least 1, ids from 0 to 4294967294)",
-        "ignored \"-1 50 1\": not a valid id mapping (size of at least 1, ids from 0 to 4294967294)",
-        "ignored \"40 4294967294 2\": not a valid id mapping (size of at least 1, ids from 0 to 4294967294)",
+        "ignored \"20 30 0" + invalid,
+        "ignored \"-1 50 1" + invalid,
+        "ignored \"40 4294967294 2" + invalid,
         "ignored \"5 100 10\": its container ids overlap an earlier line's",
         "ignored \"100 9 5\": its host ids overlap an earlier line's"), m.problems());
     assertEquals(OptionalLong.empty(), m.toParent(20));

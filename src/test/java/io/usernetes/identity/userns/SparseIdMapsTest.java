@@ -43,7 +43,8 @@ class SparseIdMapsTest {
   void withNoRequiredIdTheLowestIdKeepsTheSharedHostId() {
     SparseIdMap uids = SparseIdMaps.compute(MAP, IMAGE, List.of());
     assertEquals(OptionalLong.of(1633), uids.hostOf(1428));
-    assertEquals("60000 (alice) shares host id 1633 with 1428 (bob), which keeps it (the lowest id on it)",
+    assertEquals(
+        "60000 (alice) shares host id 1633 with 1428 (bob), which keeps it (the lowest id on it)",
         uids.leftOut().get(0).detail());
   }
 
@@ -68,7 +69,8 @@ class SparseIdMapsTest {
   void consecutiveIdsOnConsecutiveHostIdsShareALine() {
     SparseIdMap uids = SparseIdMaps.compute(MAP,
         List.of(new DeclaredId("nobody", 65534), new DeclaredId("nfsnobody", 65535)), List.of(0L));
-    assertEquals(List.of(new IdMappingLine(0, 0, 1), new IdMappingLine(65534, 2000, 2)), uids.lines());
+    assertEquals(List.of(new IdMappingLine(0, 0, 1), new IdMappingLine(65534, 2000, 2)),
+        uids.lines());
   }
 
   @Test
@@ -83,7 +85,8 @@ class SparseIdMapsTest {
         new LeftOut(1428, LeftOut.Reason.COLLISION,
             "1428 (bob) shares host id 1634 with 60000 (alice), which keeps it (required)"),
         new LeftOut(65535, LeftOut.Reason.NOT_IN_CONFIG_MAPPING,
-            "65535 (nfsnobody) is on host id 2001, which has no id in the config's user-namespace mapping")),
+            "65535 (nfsnobody) is on host id 2001, which has no id in the config's"
+                + " user-namespace mapping")),
         uids.leftOut());
   }
 
@@ -93,7 +96,8 @@ class SparseIdMapsTest {
     for (int uid = 3000; uid < 4000; uid++) {
       passwd.append("user").append(uid).append(":x:").append(uid).append(":100::/home:/bin/sh\n");
     }
-    List<DeclaredId> image = AccountFile.parse(AccountFile.Kind.PASSWD, passwd.toString()).accounts();
+    List<DeclaredId> image =
+        AccountFile.parse(AccountFile.Kind.PASSWD, passwd.toString()).accounts();
     // the process user is the highest of them: it must be kept although lower ids fill the map
     SparseIdMap uids = SparseIdMaps.compute(MAP, image, List.of(3999L, 0L));
 
@@ -119,14 +123,16 @@ class SparseIdMapsTest {
     List<DeclaredId> image = new ArrayList<>(IMAGE);
     image.add(new DeclaredId("svc-alias", 1000));
     image.add(new DeclaredId("broken", -3));
-    SparseIdMap uids = SparseIdMaps.compute(MAP, image, List.of(60000L, 60000L, -1L, 4294967295L, 0L, -1L));
+    SparseIdMap uids =
+        SparseIdMaps.compute(MAP, image, List.of(60000L, 60000L, -1L, 4294967295L, 0L, -1L));
     assertEquals("0 0 1\n1000 1520 1\n60000 1633 1\n65534 2000 1\n", uids.toString());
     assertEquals(List.of(
         new LeftOut(-3, LeftOut.Reason.INVALID_ID, "-3 (broken) is not an id (0 to 4294967294)"),
         new LeftOut(-1, LeftOut.Reason.INVALID_ID, "-1 is not an id (0 to 4294967294)"),
         new LeftOut(1428, LeftOut.Reason.COLLISION,
             "1428 (bob) shares host id 1633 with 60000 (alice), which keeps it (required)"),
-        new LeftOut(4294967295L, LeftOut.Reason.INVALID_ID, "4294967295 is not an id (0 to 4294967294)")),
+        new LeftOut(4294967295L, LeftOut.Reason.INVALID_ID,
+            "4294967295 is not an id (0 to 4294967294)")),
         uids.leftOut());
   }
 
