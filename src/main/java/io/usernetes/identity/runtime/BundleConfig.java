@@ -1,0 +1,154 @@
+package io.usernetes.identity.runtime;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.usernetes.identity.idmap.Ids;
+import io.usernetes.identity.userns.IdMappingLine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * An OCI bundle's {@code config.json}, as far as a container's user namespace concerns it: the
+ * root file system, the process's user, the ids its mounts name, and the user namespace with its
+ * maps. Written back in one step (a new file renamed over the old), so a runtime never reads half
+ * of it.
+ */
+public final class BundleConfig {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Larger configs are not OCI configs a runtime would read either. */
+  private static final long MAX_SIZE = 16 << 20;
+
+  private final Path file;
+  private final ObjectNode config;
+
+  private BundleConfig(Path file, ObjectNode config) {
+    this.file = file;
+    this.config = config;
+  }
+
+  /** @throws IOException naming the file when it cannot be read or is not an OCI config */
+  public static BundleConfig read(Path bundle) throws IOException {
+    Path file = bundle.resolve("config.json");
+    if (Files.size(file) > MAX_SIZE) {
+      throw new IOException(file + ": larger than " + (MAX_SIZE >> 20) + " MiB");
+    }
+    JsonNode tree;
+    try {
+      tree = JSON.readTree(file.toFile());
+    } catch (JsonProcessingException e) {
+      throw new IOException(file + ": not JSON (" + e.getOriginalMessage() + ")");
+    }
+    if (!(tree instanceof ObjectNode o) || !o.path("root").path("path").isTextual()) {
+      throw new IOException(file + ": not an OCI runtime config (no root.path)");
+    }
+    return new BundleConfig(file, o);
+  }
+
+  /** The root file system: {@code root.path}, relative to the bundle unless absolute. */
+  public Path rootfs() {
+    return file.getParent().resolve(config.path("root").path("path").asText());
+  }
+
+  /** The process's uid ({@code process.user.uid}), if the config names one. */
+  public OptionalLong processUid() {
+    return id(config.path("process").path("user").path("uid"));
+  }
+
+  /** The process's gids: {@code process.user.gid} and {@code additionalGids}. */
+  public Set<Long> processGids() {
+    Set<Long> gids = new TreeSet<>();
+    JsonNode user = config.path("process").path("user");
+    id(user.path("gid")).ifPresent(gids::add);
+    for (JsonNode g : user.path("additionalGids")) {
+      id(g).ifPresent(gids::add);
+    }
+    return gids;
+  }
+
+  /** The ids the mounts' options name ({@code uid=N}, {@code gid=N}: devpts's {@code gid=5}). */
+  public Set<Long> mountIds(String option) {
+    Set<Long> ids = new TreeSet<>();
+    for (JsonNode m : config.path("mounts")) {
+      for (JsonNode o : m.path("options")) {
+        String text = o.asText();
+        if (text.startsWith(option + "=")) {
+          Ids.parse(text.substring(option.length() + 1)).ifPresent(ids::add);
+        }
+      }
+    }
+    return ids;
+  }
+
+  /** The config's own user namespace maps ({@code linux.uidMappings} or {@code gidMappings}), if any. */
+  public Optional<List<IdMappingLine>> mappings(String kind) {
+    JsonNode list = config.path("linux").path(kind);
+    if (!hasUserNamespace() || !list.isArray() || list.isEmpty()) {
+      return Optional.empty();
+    }
+    List<IdMappingLine> lines = new ArrayList<>();
+    for (JsonNode m : list) {
+      OptionalLong c = id(m.path("containerID"));
+      OptionalLong h = id(m.path("hostID"));
+      OptionalLong s = id(m.path("size"));
+      if (c.isPresent() && h.isPresent() && s.isPresent()) {
+        lines.add(new IdMappingLine(c.getAsLong(), h.getAsLong(), s.getAsLong()));
+      }
+    }
+    return Optional.of(lines);
+  }
+
+  private boolean hasUserNamespace() {
+    for (JsonNode n : config.path("linux").path("namespaces")) {
+      if (n.path("type").asText().equals("user")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Gives the container a user namespace of its own (if it has none) with these maps. */
+  public void setUserNamespace(List<IdMappingLine> uids, List<IdMappingLine> gids) {
+    ObjectNode linux = config.withObjectProperty("linux");
+    if (!hasUserNamespace()) {
+      ArrayNode namespaces = linux.has("namespaces") && linux.get("namespaces").isArray()
+          ? (ArrayNode) linux.get("namespaces") : linux.putArray("namespaces");
+      namespaces.addObject().put("type", "user");
+    }
+    put(linux.putArray("uidMappings"), uids);
+    put(linux.putArray("gidMappings"), gids);
+  }
+
+  private static void put(ArrayNode array, List<IdMappingLine> lines) {
+    for (IdMappingLine m : lines) {
+      array.addObject().put("containerID", m.containerId()).put("hostID", m.hostId()).put("size", m.size());
+    }
+  }
+
+  /** Writes the config back: a new file beside it, renamed over it. */
+  public void write() throws IOException {
+    Path tmp = Files.createTempFile(file.getParent(), ".config.json.", ".tmp");
+    try {
+      Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(file));
+      JSON.writeValue(tmp.toFile(), config);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static OptionalLong id(JsonNode n) {
+    return n.isIntegralNumber() && n.canConvertToLong() && n.asLong() >= 0 && n.asLong() <= 0xffff_fffeL
+        ? OptionalLong.of(n.asLong()) : OptionalLong.empty();
+  }
+}

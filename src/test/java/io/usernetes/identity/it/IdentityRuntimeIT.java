@@ -1,0 +1,46 @@
+package io.usernetes.identity.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * identity-runtime under rootless podman as the user with 2,001 subordinate ids: each container
+ * gets a user namespace of its own whose sparse map gives the ids its image declares their pool
+ * ids, so the kernel itself shows, checks and stores true ids — no supervisor involved.
+ */
+class IdentityRuntimeIT {
+  private static final List<String> APPLETS = List.of("stat", "touch", "chown", "find", "sort", "ls", "[", "echo");
+
+  @TempDir Path dir;
+
+  @Test
+  void aRootlessContainerSeesAndChownsToItsImagesTrueIds() throws Exception {
+    try (HpcUser user = HpcUser.create(dir, "force_mask = \"shared\"\n")) {
+      Path rootfs = OciBundles.rootfs(dir.resolve("image"));
+      for (String applet : APPLETS) {
+        Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
+      }
+      Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0::/root:/bin/sh\nsvc:x:1000:1000::/srv:/bin/sh\n"
+          + "bob:x:1428:1428::/home/bob:/bin/sh\nalice:x:60000:60000::/home/alice:/bin/sh\n"
+          + "nobody:x:65534:65534::/:/bin/false\n");
+      Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\nsvc:x:1000:\nbob:x:1428:\nalice:x:60000:\n");
+      Sh.ok("cd " + rootfs + "; mkdir -p home/alice srv/svc; echo hi > home/alice/data; chown -R 60000:60000 home/alice\n"
+          + "chown -R 1000:1000 srv/svc; tar --numeric-owner -C " + rootfs + " -cf " + dir + "/image.tar .\n"
+          + "chmod a+r " + dir + "/image.tar");
+      user.ok("podman import -q " + dir + "/image.tar localhost/ids >/dev/null");
+      String runtime = "podman --runtime " + user.bin("identity-runtime") + " run --rm ";
+      assertEquals("60000\n60000:60000\nowner\nchowned 60000:60000\n/home/alice\n/home/alice/data\n/home/alice/f\n",
+          user.ok(runtime + "--user alice localhost/ids sh -c '"
+              + "id -u; stat -c %u:%g /home/alice/data; [ -O /home/alice/data ] && echo owner\n"
+              + "touch /home/alice/f && chown 60000:60000 /home/alice/f && echo chowned $(stat -c %u:%g /home/alice/f)\n"
+              + "find /home -user 60000 | sort'"));
+      assertEquals("1000:1000\n", user.ok(runtime + "--user svc localhost/ids sh -c '"
+          + "echo x > /srv/svc/new && stat -c %u:%g /srv/svc/new'"), "svc writes its own image files");
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.usernetes.identity.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.usernetes.identity.idmap.IdMap;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A bundle's config gets the sparse user namespace its image and process need (no runtime run). */
+class ContainerNamespaceTest {
+  private static final String CONFIG = "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},"
+      + "\"process\":{\"user\":{\"uid\":60000,\"gid\":60000,\"additionalGids\":[100]},\"args\":[\"id\"]},"
+      + "\"mounts\":[{\"destination\":\"/dev/pts\",\"type\":\"devpts\",\"options\":[\"nosuid\",\"gid=5\",\"mode=620\"]}],"
+      + "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"}%s]%s}}";
+
+  @TempDir Path bundle;
+
+  @BeforeEach
+  void image() throws Exception {
+    Path etc = Files.createDirectories(bundle.resolve("rootfs/etc"));
+    Files.writeString(etc.resolve("passwd"), "root:x:0:0::/root:/bin/sh\nsvc:x:1000:1000::/srv:/bin/sh\n"
+        + "bob:x:1428:1428::/home/bob:/bin/sh\nalice:x:60000:60000::/home/alice:/bin/sh\n"
+        + "nobody:x:65534:65534::/:/bin/false\n");
+    Files.writeString(etc.resolve("group"), "root:x:0:\nsvc:x:1000:\nusers:x:100:\nalice:x:60000:\n");
+  }
+
+  private JsonNode applied(String namespaces, String linuxExtra) throws Exception {
+    Files.writeString(bundle.resolve("config.json"), String.format(CONFIG, namespaces, linuxExtra));
+    BundleConfig config = BundleConfig.read(bundle);
+    ContainerNamespace.Applied a = ContainerNamespace.apply(config, IdMap.defaultMap(), IdMap.defaultMap());
+    config.write();
+    assertTrue(a.warnings().stream().anyMatch(w -> w.startsWith("uid ") && w.contains("1428")), a.warnings().toString());
+    return new ObjectMapper().readTree(bundle.resolve("config.json").toFile()).get("linux");
+  }
+
+  private static List<String> lines(JsonNode mappings) {
+    List<String> lines = new ArrayList<>();
+    for (JsonNode m : mappings) {
+      lines.add(m.get("containerID") + " " + m.get("hostID") + " " + m.get("size"));
+    }
+    return lines;
+  }
+
+  @Test
+  void theImagesUsersAndTheProcessKeepTheirPoolIdsAndDevptsItsGroup() throws Exception {
+    JsonNode linux = applied("", "");
+    assertEquals("user", linux.get("namespaces").get(2).get("type").asText());
+    assertEquals(List.of("0 0 1", "1000 1520 1", "60000 1633 1", "65534 2000 1"), lines(linux.get("uidMappings")),
+        "bob (1428) shares 1633 with the process's own user and is left out");
+    List<String> gids = lines(linux.get("gidMappings"));
+    assertTrue(gids.contains("60000 1633 1") && gids.contains("5 1237 1") && gids.contains("100 " + IdMap.defaultMap().toHost(100) + " 1"),
+        gids.toString());
+  }
+
+  @Test
+  void aConfigWithAUserNamespaceIsComposedWith() throws Exception {
+    JsonNode linux = applied(",{\"type\":\"user\"}", ",\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":2001}],"
+        + "\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":2001}]");
+    long userNamespaces = 0;
+    for (JsonNode n : linux.get("namespaces")) {
+      userNamespaces += n.get("type").asText().equals("user") ? 1 : 0;
+    }
+    assertEquals(1, userNamespaces, "the config's own user namespace, not a second one");
+    // the pool ids are ids of the config's container side: 1633 is its 1634
+    assertEquals(List.of("0 1 1", "1000 1521 1", "60000 1634 1", "65534 2001 1"), lines(linux.get("uidMappings")));
+  }
+
+  @Test
+  void anImageWhosePasswdLeadsOutOfItsRootDeclaresNothing() throws Exception {
+    Path passwd = bundle.resolve("rootfs/etc/passwd");
+    Files.delete(passwd);
+    Files.createSymbolicLink(passwd, Path.of("/etc/passwd"));
+    Files.writeString(bundle.resolve("config.json"), String.format(CONFIG, "", ""));
+    BundleConfig config = BundleConfig.read(bundle);
+    ContainerNamespace.Applied a = ContainerNamespace.apply(config, IdMap.defaultMap(), IdMap.defaultMap());
+    assertTrue(a.warnings().contains("/etc/passwd is a symlink, ignored"), a.warnings().toString());
+    assertEquals("0 0 1\n60000 1633 1", a.uids().toString().strip(), "only what the container needs");
+  }
+}
