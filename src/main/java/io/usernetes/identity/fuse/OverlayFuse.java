@@ -320,7 +320,7 @@ public final class OverlayFuse extends FuseStubFS {
   @Override
   public int chown(String path, @uid_t long uid, @gid_t long gid) {
     return call("chown", path, () -> {
-      overlay.chown(bytes(path), Devices.id(uid), Devices.id(gid));
+      overlay.chown(bytes(path), Devices.id(uid), Devices.id(gid), caller());
       return 0;
     });
   }

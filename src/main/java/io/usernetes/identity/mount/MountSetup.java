@@ -19,6 +19,7 @@ import io.usernetes.identity.layers.WorkDir;
 import io.usernetes.identity.mount.options.MountOptions;
 import io.usernetes.identity.mount.options.Ownership;
 import io.usernetes.identity.overlay.Overlay;
+import io.usernetes.identity.ownership.CallerNamespaces;
 import io.usernetes.identity.ownership.LocalIds;
 import io.usernetes.identity.ownership.OwnershipTranslator;
 import io.usernetes.identity.ownership.ViewMapping;
@@ -40,6 +41,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class MountSetup {
   private static final Logger LOG = LoggerFactory.getLogger(MountSetup.class);
+
+  /** What a caller's own namespace calls an id: read per caller, compared with the mount's. */
+  private static final CallerNamespaces CALLERS = CallerNamespaces.forThisProcess();
 
   private MountSetup() {}
 
@@ -151,7 +155,7 @@ public final class MountSetup {
         : ViewMapping.of(kind.equals("uid") ? options.uidMapping() : options.gidMapping());
     Supplier<HostIdResolver> declared = new ImageAccounts(stack, map, accounts);
     LOG.debug("{} map {} ({}), view {}", kind, map, local.translates() ? "host ids through the namespace" : "local ids", view);
-    return new OwnershipTranslator(mode, map, local, view, declared::get);
+    return new OwnershipTranslator(mode, map, local, view, declared::get, CALLERS, kind.equals("gid"));
   }
 
   private static void closeAll(List<Layer> layers, WorkDir work) {

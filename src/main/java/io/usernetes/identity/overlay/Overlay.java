@@ -333,8 +333,8 @@ public final class Overlay implements AutoCloseable {
       boolean setgid = (parentAttr.mode() & S_ISGID) != 0;
       long gid = setgid ? parentAttr.gid() : caller.gid();
       // decided before the parent is copied up: an id the mount cannot store changes nothing
-      OwnershipTranslator.Decision du = ownership.uids().store(caller.uid());
-      OwnershipTranslator.Decision dg = ownership.gids().store(gid);
+      OwnershipTranslator.Decision du = ownership.uids().store(caller.uid(), caller.pid());
+      OwnershipTranslator.Decision dg = ownership.gids().store(gid, caller.pid());
       boolean whiteout = Whiteouts.isWhitedOut(e.upperDirectory(copyUp), e.name);
       return new Creation(e, du, dg, setgid && directory, whiteout);
     } catch (ErrnoException | RuntimeException x) {
@@ -527,12 +527,12 @@ public final class Overlay implements AutoCloseable {
   }
 
   /** @param uid the new owner, or -1 to keep it; likewise {@code gid} */
-  public void chown(byte[] path, long uid, long gid) throws ErrnoException {
+  public void chown(byte[] path, long uid, long gid, Caller caller) throws ErrnoException {
     Lock l = writing();
     try (Entry e = Entry.existing(stack, "chown", path)) {
       // an id the mount cannot store is refused before anything is copied up
-      OwnershipTranslator.Decision du = uid < 0 ? null : ownership.uids().store(uid);
-      OwnershipTranslator.Decision dg = gid < 0 ? null : ownership.gids().store(gid);
+      OwnershipTranslator.Decision du = uid < 0 ? null : ownership.uids().store(uid, caller.pid());
+      OwnershipTranslator.Decision dg = gid < 0 ? null : ownership.gids().store(gid, caller.pid());
       if (du == null && dg == null) {
         return;
       }

@@ -27,13 +27,17 @@ public final class OwnershipTranslator {
   private final LocalIds local;
   private final ViewMapping view;
   private final Supplier<HostIdResolver> declared;
+  private final CallerNamespaces callers;
+  private final boolean gids;
 
   /**
    * @param mode {@link ReportMode#CONTAINER} or {@link ReportMode#HOST}, already resolved
    * @param declared the image's declared ids, read lazily (only host mode asks)
+   * @param callers what a caller's own user namespace calls an id (host mode asks first)
+   * @param gids whether this translates gids (a caller's gid_map) rather than uids
    */
   public OwnershipTranslator(ReportMode mode, IdMap map, LocalIds local, ViewMapping view,
-      Supplier<HostIdResolver> declared) {
+      Supplier<HostIdResolver> declared, CallerNamespaces callers, boolean gids) {
     if (mode == ReportMode.AUTO) {
       throw new IllegalArgumentException("resolve the report mode before building a translator");
     }
@@ -42,6 +46,8 @@ public final class OwnershipTranslator {
     this.local = local;
     this.view = view;
     this.declared = declared;
+    this.callers = callers;
+    this.gids = gids;
   }
 
   public ReportMode mode() {
@@ -91,10 +97,14 @@ public final class OwnershipTranslator {
   /**
    * What to store when a caller sets owner {@code requested} (a chown, or the caller's own id for a
    * new file). Null means "leave the owner alone" (squash mappings accept chown and ignore it).
+   * In host mode the true id recorded is what the caller's own namespace calls the id (a sparse
+   * namespace names 1633 60000 without ambiguity), when that name is one the map sends to the id
+   * stored; else the one id the image declares for it, if only one.
    *
+   * @param callerPid the calling process, 0 when unknown
    * @throws IdNotMappableException when the view mapping has no stored id for {@code requested}
    */
-  public Decision store(long requested) {
+  public Decision store(long requested, long callerPid) {
     if (view.squashes()) {
       return null;
     }
@@ -104,6 +114,11 @@ public final class OwnershipTranslator {
     }
     if (mode == ReportMode.CONTAINER) {
       return storeTrue(stored);
+    }
+    OptionalLong named = callers.nameIn(callerPid, stored, gids);
+    if (named.isPresent() && map.toHost(named.getAsLong()) == local.toHost(stored)) {
+      long c = named.getAsLong();
+      return new Decision(stored, c == stored ? RecordValue.absent() : RecordValue.of(c));
     }
     Resolution r = declared.get().resolve(local.toHost(stored));
     boolean record = r.source().isCertain() && r.container() != stored;

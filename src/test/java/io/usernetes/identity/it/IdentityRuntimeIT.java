@@ -33,13 +33,20 @@ class IdentityRuntimeIT {
           + "chown -R 1000:1000 srv/svc; tar --numeric-owner -C " + rootfs + " -cf " + dir + "/image.tar .\n"
           + "chmod a+r " + dir + "/image.tar");
       user.ok("podman import -q " + dir + "/image.tar localhost/ids >/dev/null");
-      String runtime = "podman --runtime " + user.bin("identity-runtime") + " run --rm ";
+      String runtime = "podman --runtime " + user.bin("identity-runtime") + " run ";
       assertEquals("60000\n60000:60000\nowner\nchowned 60000:60000\n/home/alice\n/home/alice/data\n/home/alice/f\n",
-          user.ok(runtime + "--user alice localhost/ids sh -c '"
+          user.ok(runtime + "--name alice --user alice localhost/ids sh -c '"
               + "id -u; stat -c %u:%g /home/alice/data; [ -O /home/alice/data ] && echo owner\n"
               + "touch /home/alice/f && chown 60000:60000 /home/alice/f && echo chowned $(stat -c %u:%g /home/alice/f)\n"
               + "find /home -user 60000 | sort'"));
-      assertEquals("1000:1000\n", user.ok(runtime + "--user svc localhost/ids sh -c '"
+      // on disk the pool id, and the record names alice although bob (1428) shares 1633: the
+      // mount read it from her own namespace
+      Path upper = Path.of(user.ok("podman inspect --format '{{.GraphDriver.Data.UpperDir}}' alice").strip());
+      Path made = upper.resolve("home/alice/f");
+      assertEquals("1633:1633:0644:file", Sh.ok("getfattr --only-values -n user.containers.override_stat " + made));
+      assertEquals("60000", Sh.ok("getfattr --only-values -n user.usernetes.uid " + made));
+      user.ok("podman rm alice >/dev/null");
+      assertEquals("1000:1000\n", user.ok(runtime + "--rm --user svc localhost/ids sh -c '"
           + "echo x > /srv/svc/new && stat -c %u:%g /srv/svc/new'"), "svc writes its own image files");
     }
   }

@@ -16,6 +16,7 @@ import io.usernetes.identity.layers.LayerStack;
 import io.usernetes.identity.layers.OverrideStat;
 import io.usernetes.identity.layers.Whiteouts;
 import io.usernetes.identity.layers.WorkDir;
+import io.usernetes.identity.ownership.CallerNamespaces;
 import io.usernetes.identity.ownership.LocalIds;
 import io.usernetes.identity.ownership.OwnershipTranslator;
 import io.usernetes.identity.ownership.ViewMapping;
@@ -60,7 +61,7 @@ class OverlayTest {
     IdMap map = IdMap.defaultMap();
     LocalIds local = LocalIds.choose(map, UserNamespaceMap.parse(Files.readString(Path.of("/proc/self/uid_map"))), "uid-map");
     OwnershipTranslator translator = new OwnershipTranslator(ReportMode.CONTAINER, map, local, ViewMapping.NONE,
-        () -> HostIdResolver.of(map, List.of()));
+        () -> HostIdResolver.of(map, List.of()), CallerNamespaces.none(), false);
     LayerStack stack = new LayerStack(List.of(Layer.upper(upper.toString(), upperOverride),
         Layer.lower(1, lower.toString())));
     overlay = new Overlay(stack, WorkDir.prepare(work.toString()), new Whiteouts(true),
@@ -134,7 +135,7 @@ class OverlayTest {
   @Test
   void underXattrPermissionsChownAndChmodWriteTheOverrideOnly() throws Exception {
     Overlay o = open(OverrideStat.XATTR);
-    o.chown(b("d/f"), 60000, 60000);
+    o.chown(b("d/f"), 60000, 60000, ROOT);
     o.chmod(b("d/f"), 04755);
     Attr a = o.getattr(b("d/f"));
     assertEquals(60000, a.uid());

@@ -11,6 +11,8 @@ import io.usernetes.identity.declared.HostIdResolver;
 import io.usernetes.identity.idmap.IdMap;
 import io.usernetes.identity.idmap.UserNamespaceMap;
 import io.usernetes.identity.ownership.RecordValue;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -24,23 +26,24 @@ class OwnershipTranslatorTest {
 
   private static OwnershipTranslator container(ViewMapping view) {
     return new OwnershipTranslator(ReportMode.CONTAINER, MAP,
-        LocalIds.choose(MAP, UserNamespaceMap.IDENTITY, "uid-map"), view, () -> DECLARED);
+        LocalIds.choose(MAP, UserNamespaceMap.IDENTITY, "uid-map"), view, () -> DECLARED,
+        CallerNamespaces.none(), false);
   }
 
   private static OwnershipTranslator host() {
     return new OwnershipTranslator(ReportMode.HOST, MAP, LocalIds.choose(MAP, HPC, "uid-map"),
-        ViewMapping.NONE, () -> DECLARED);
+        ViewMapping.NONE, () -> DECLARED, CallerNamespaces.none(), false);
   }
 
   @Test
   void containerModeStoresThePoolIdWithARecordAndReportsTheTrueId() {
     OwnershipTranslator t = container(ViewMapping.NONE);
-    OwnershipTranslator.Decision d = t.store(60000);
+    OwnershipTranslator.Decision d = t.store(60000, 0);
     assertEquals(new OwnershipTranslator.Decision(1633, RecordValue.of(60000)), d);
     assertEquals(60000, t.report(1633, RecordValue.of(60000), OptionalLong.empty()));
     // no record needed where the stored id is the true id; pinned 65534 still needs one
-    assertEquals(new OwnershipTranslator.Decision(0, RecordValue.absent()), t.store(0));
-    assertEquals(new OwnershipTranslator.Decision(2000, RecordValue.of(65534)), t.store(65534));
+    assertEquals(new OwnershipTranslator.Decision(0, RecordValue.absent()), t.store(0, 0));
+    assertEquals(new OwnershipTranslator.Decision(2000, RecordValue.of(65534)), t.store(65534, 0));
   }
 
   @Test
@@ -56,11 +59,11 @@ class OwnershipTranslatorTest {
     OwnershipTranslator t = container(ViewMapping.of(List.of(new io.usernetes.identity.mount.options.IdMapping(0, 100, 65536))));
     assertEquals(60100, t.report(1633, RecordValue.of(60000), OptionalLong.empty()));
     assertEquals(1100, t.report(0, RecordValue.absent(), OptionalLong.of(1000)));
-    assertEquals(new OwnershipTranslator.Decision(1633, RecordValue.of(60000)), t.store(60100));
-    assertThrows(IdNotMappableException.class, () -> t.store(50));
+    assertEquals(new OwnershipTranslator.Decision(1633, RecordValue.of(60000)), t.store(60100, 0));
+    assertThrows(IdNotMappableException.class, () -> t.store(50, 0));
     OwnershipTranslator squash = container(ViewMapping.squash(0));
     assertEquals(0, squash.report(1633, RecordValue.of(60000), OptionalLong.empty()));
-    assertNull(squash.store(60000));
+    assertNull(squash.store(60000, 0));
   }
 
   @Test
@@ -68,13 +71,13 @@ class OwnershipTranslatorTest {
     OwnershipTranslator t = host();
     assertEquals(1633, t.report(1633, RecordValue.of(60000), OptionalLong.empty()));
     // 1520 is svc (1000) alone: recorded
-    assertEquals(new OwnershipTranslator.Decision(1520, RecordValue.of(1000)), t.store(1520));
+    assertEquals(new OwnershipTranslator.Decision(1520, RecordValue.of(1000)), t.store(1520, 0));
     // 1633 is alice (60000) and bob (1428): ambiguous, no record
-    assertEquals(new OwnershipTranslator.Decision(1633, RecordValue.absent()), t.store(1633));
+    assertEquals(new OwnershipTranslator.Decision(1633, RecordValue.absent()), t.store(1633, 0));
     // local 65534 is host 2000, pinned to container 65534: the same id, no record
-    assertEquals(new OwnershipTranslator.Decision(65534, RecordValue.absent()), t.store(65534));
+    assertEquals(new OwnershipTranslator.Decision(65534, RecordValue.absent()), t.store(65534, 0));
     // an id nobody declares: stored as is, nothing recorded
-    assertEquals(new OwnershipTranslator.Decision(7, RecordValue.absent()), t.store(7));
+    assertEquals(new OwnershipTranslator.Decision(7, RecordValue.absent()), t.store(7, 0));
   }
 
   @Test
@@ -90,5 +93,31 @@ class OwnershipTranslatorTest {
     assertTrue(e.getMessage().startsWith("uid-map 0:0:1,1:5000:100 uses host ids"), e.getMessage());
     assertTrue(LocalIds.choose(MAP, HPC, "uid-map").translates());
     assertTrue(!LocalIds.choose(MAP, UserNamespaceMap.IDENTITY, "uid-map").translates());
+  }
+
+  @Test
+  void hostModeRecordsWhatTheCallersOwnNamespaceCallsTheId() throws Exception {
+    // a caller in a sparse namespace (identity-runtime's): there 1633 is 60000, whom the image's
+    // files alone cannot tell from bob (1428)
+    Process sparse = new ProcessBuilder("unshare", "--user", "sleep", "60").start();
+    try {
+      Path ours = Files.readSymbolicLink(Path.of("/proc/self/ns/user"));
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (Files.readSymbolicLink(Path.of("/proc/" + sparse.pid() + "/ns/user")).equals(ours)) {
+        assertTrue(System.nanoTime() < deadline, "unshare made no namespace");
+        Thread.onSpinWait();
+      }
+      Files.writeString(Path.of("/proc/" + sparse.pid() + "/uid_map"), "0 0 1\n60000 1633 1\n");
+      OwnershipTranslator t = new OwnershipTranslator(ReportMode.HOST, MAP, LocalIds.choose(MAP, HPC, "uid-map"),
+          ViewMapping.NONE, () -> DECLARED, CallerNamespaces.forThisProcess(), false);
+      assertEquals(new OwnershipTranslator.Decision(1633, RecordValue.of(60000)), t.store(1633, sparse.pid()));
+      assertEquals(new OwnershipTranslator.Decision(1633, RecordValue.absent()), t.store(1633, ProcessHandle.current().pid()),
+          "a caller in the mount's own namespace: 1633 is ambiguous");
+      // a name the map does not send to the stored id is not believed (0 is not 1520's)
+      assertEquals(new OwnershipTranslator.Decision(1520, RecordValue.of(1000)), t.store(1520, sparse.pid()));
+    } finally {
+      sparse.destroy();
+      sparse.waitFor();
+    }
   }
 }
