@@ -5,6 +5,7 @@ import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Fd;
 import io.usernetes.identity.kernel.Stat;
 import io.usernetes.identity.kernel.Xattrs;
+import io.usernetes.identity.ownership.OverrideStat;
 import java.nio.charset.StandardCharsets;
 
 /**

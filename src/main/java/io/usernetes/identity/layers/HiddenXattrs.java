@@ -1,5 +1,7 @@
 package io.usernetes.identity.layers;
 
+import io.usernetes.identity.ownership.OverrideStat;
+
 /**
  * The xattrs the mount keeps to itself. A container that could write its own ownership record or
  * owner override (a forged {@code 0:0:4755} is a setuid-root file) could make itself root, and one

@@ -5,6 +5,7 @@ import io.usernetes.identity.kernel.Fd;
 import io.usernetes.identity.kernel.Open;
 import io.usernetes.identity.kernel.OpenFlags;
 import io.usernetes.identity.kernel.Xattrs;
+import io.usernetes.identity.ownership.OverrideStat;
 import java.nio.charset.StandardCharsets;
 
 /**

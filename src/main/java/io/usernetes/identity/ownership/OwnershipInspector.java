@@ -13,6 +13,10 @@ import java.nio.charset.StandardCharsets;
  * Reads the host owner and the ownership record of files in a layer or directory, without
  * following symlinks, and judges them against the id maps. Used by {@code identity-map}.
  *
+ * <p>A regular file or directory with a well-formed {@code user.containers.override_stat} is owned
+ * by what the override says (containers-storage's {@code force_mask}, and the mount under
+ * {@code xattr_permissions}); its records are judged against that owner.
+ *
  * <p>Files are named as the mount program names them: a directory descriptor and the exact bytes
  * of a name in it, so the entry record of a symlink or special file is looked up under the key of
  * its true name, whatever its encoding.
@@ -20,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 public final class OwnershipInspector {
   private static final byte[] UID = OwnershipRecord.UID_XATTR.getBytes(StandardCharsets.US_ASCII);
   private static final byte[] GID = OwnershipRecord.GID_XATTR.getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] OVERRIDE = OverrideStat.XATTR.getBytes(StandardCharsets.US_ASCII);
 
   private final IdMap uidMap;
   private final IdMap gidMap;
@@ -44,17 +49,27 @@ public final class OwnershipInspector {
   public FileOwnership inspect(Fd dir, byte[] name, byte[] path) throws ErrnoException {
     Stat stat = Attributes.statx(dir, name);
     FileType type = FileType.ofMode(stat.mode());
+    Owner owner = new Owner(stat.uid(), stat.gid());
     RecordValue uid;
     RecordValue gid;
     if (type.carriesOwnRecord()) {
       uid = RecordValue.parse(readXattr(dir, name, UID));
       gid = RecordValue.parse(readXattr(dir, name, GID));
+      // containers-storage's force_mask keeps the owner in an override, the backing file the
+      // storage user's: the override is the owner the layer stores
+      byte[] override = readXattr(dir, name, OVERRIDE);
+      if (override != null) {
+        OverrideStat o = OverrideStat.parse(override, stat.mode()).orElse(null);
+        if (o != null) {
+          owner = new Owner(o.uid(), o.gid());
+        }
+      }
     } else {
       RecordValue[] both = RecordValue.parseEntry(EntryRecords.read(dir, name));
       uid = both[0];
       gid = both[1];
     }
-    return FileOwnership.judge(path, type, new Owner(stat.uid(), stat.gid()), uid, gid, uidMap, gidMap);
+    return FileOwnership.judge(path, type, owner, uid, gid, uidMap, gidMap);
   }
 
   /** The value of a {@code user.*} xattr, or null when the file has none of that name. */

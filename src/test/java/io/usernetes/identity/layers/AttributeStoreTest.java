@@ -1,22 +1,22 @@
 package io.usernetes.identity.layers;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import io.usernetes.identity.kernel.Attributes;
 import io.usernetes.identity.kernel.Entries;
 import io.usernetes.identity.kernel.Fd;
 import io.usernetes.identity.kernel.Open;
 import io.usernetes.identity.kernel.Stat;
 import io.usernetes.identity.kernel.Xattrs;
+import io.usernetes.identity.ownership.OverrideStat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Owner and mode kept on the objects or in overrides, on a plain directory (no mount). */
 class AttributeStoreTest {

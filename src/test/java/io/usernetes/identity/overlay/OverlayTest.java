@@ -13,7 +13,7 @@ import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Stat;
 import io.usernetes.identity.layers.Layer;
 import io.usernetes.identity.layers.LayerStack;
-import io.usernetes.identity.layers.OverrideStat;
+import io.usernetes.identity.ownership.OverrideStat;
 import io.usernetes.identity.layers.Whiteouts;
 import io.usernetes.identity.layers.WorkDir;
 import io.usernetes.identity.ownership.CallerNamespaces;

@@ -104,4 +104,31 @@ class OwnershipInspectorTest {
     e = assertThrows(ErrnoException.class, () -> inspector.inspect(b(tmp.resolve("missing/x").toString())));
     assertEquals(ErrnoException.ENOENT, e.errno());
   }
+
+  @Test
+  void aForceMaskOverrideIsTheOwnerItsRecordIsJudgedAgainst() throws Exception {
+    // as the mount under xattr_permissions writes it: the backing file root's, the override the
+    // pool id, the record the true id
+    Path upper = Files.createFile(tmp.resolve("upper"));
+    setxattr(upper, OverrideStat.XATTR, "1633:1633:0644:file");
+    setxattr(upper, "user.usernetes.uid", "60000");
+    FileOwnership f = inspector.inspect(b(upper.toString()));
+    assertEquals(IdOwnership.Status.OK, f.uid().status());
+    assertEquals(60000, f.uid().container());
+    assertEquals(1633, f.gid().container(), "no gid record: the override's id");
+    // as containers-storage writes a lower layer: the image's own ids, no record
+    Path lower = Files.createFile(tmp.resolve("lower"));
+    setxattr(lower, OverrideStat.XATTR, "60000:60000:0644");
+    assertEquals(60000, inspector.inspect(b(lower.toString())).uid().container());
+    // a malformed override is no owner
+    Path bad = Files.createFile(tmp.resolve("bad"));
+    setxattr(bad, OverrideStat.XATTR, "0:0");
+    assertEquals(0, inspector.inspect(b(bad.toString())).uid().container());
+  }
+
+  private static void setxattr(Path p, String name, String value) throws ErrnoException {
+    try (Fd fd = Open.directory(b(p.getParent().toString()))) {
+      Xattrs.setAt(fd, b(p.getFileName().toString()), b(name), b(value), 0);
+    }
+  }
 }

@@ -1,4 +1,4 @@
-package io.usernetes.identity.layers;
+package io.usernetes.identity.ownership;
 
 import io.usernetes.identity.idmap.Ids;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +7,7 @@ import java.util.OptionalLong;
 
 /**
  * containers-storage's override of an object's owner and mode, {@code UID:GID:OCTAL-MODE[:TYPE]}
- * (as {@code user.containers.override_stat}, see {@link AttributeStore}): the owner and mode the
+ * (as {@code user.containers.override_stat}; the mount keeps it per layer in layers.AttributeStore): the owner and mode the
  * object really has. TYPE is {@code file}, {@code dir}, {@code symlink}, {@code pipe}, {@code
  * socket}, or {@code block-MAJ-MIN}/{@code char-MAJ-MIN}; without it the backing object's own
  * type stands. Untrusted input: anything else is ignored.
