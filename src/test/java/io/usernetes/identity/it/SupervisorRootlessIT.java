@@ -54,6 +54,11 @@ class SupervisorRootlessIT {
             "the image's ids, read through the FUSE root, and getgroups written into the caller");
         assertEquals("usernetes-identity\n", user.ok("podman run --rm localhost/site cat /proc/self/mounts"
             + " | sed -n 's|^\\([^ ]*\\) / .*|\\1|p'"), "the container's root is the mount program's");
+        // with identity-runtime too: the caller is in a user namespace of its own, whose maps the
+        // supervisor reads its ids through, and the answer agrees with what the kernel says
+        assertEquals("uid=60000(site) gid=60000(site) groups=60000(site)", user.ok("podman --runtime "
+            + user.bin("identity-runtime") + " run --rm --user site --security-opt seccomp=" + profile
+            + " localhost/site id").strip());
       } finally {
         supervisor.destroyForcibly();
       }
