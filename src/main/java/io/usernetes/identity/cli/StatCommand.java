@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -46,10 +47,12 @@ final class StatCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON instead of text.")
   boolean json;
 
+  @Mixin LayerNamespaceOption layerNamespace;
+
   @Override
   public Integer call() {
     Configuration config = parent.shared.configuration();
-    OwnershipInspector inspector = new OwnershipInspector(config.uidMap(), config.gidMap());
+    OwnershipInspector inspector = new OwnershipInspector(config.uidMap(), config.gidMap(), layerNamespace.namespace());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<Map<String, Object>> rows = new ArrayList<>();

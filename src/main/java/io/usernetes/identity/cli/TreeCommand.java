@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -44,6 +45,8 @@ final class TreeCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON instead of text.")
   boolean json;
 
+  @Mixin LayerNamespaceOption layerNamespace;
+
   @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
   boolean quiet;
 
@@ -55,7 +58,7 @@ final class TreeCommand implements Callable<Integer> {
     byte[] rootPath = PathBytes.normalize(ArgumentBytes.of(root));
     OwnershipCensus census;
     try {
-      census = TreeScan.scan(rootPath, new OwnershipInspector(config.uidMap(), config.gidMap()), seen -> {
+      census = TreeScan.scan(rootPath, new OwnershipInspector(config.uidMap(), config.gidMap(), layerNamespace.namespace()), seen -> {
         if (!quiet) {
           err.println("identity-map: " + seen + " entries scanned...");
           err.flush();

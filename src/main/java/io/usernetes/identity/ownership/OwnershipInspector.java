@@ -28,10 +28,17 @@ public final class OwnershipInspector {
 
   private final IdMap uidMap;
   private final IdMap gidMap;
+  private final LayerNamespace namespace;
 
   public OwnershipInspector(IdMap uidMap, IdMap gidMap) {
+    this(uidMap, gidMap, LayerNamespace.SAME);
+  }
+
+  /** @param namespace the user namespace the layer's owners are written in */
+  public OwnershipInspector(IdMap uidMap, IdMap gidMap, LayerNamespace namespace) {
     this.uidMap = uidMap;
     this.gidMap = gidMap;
+    this.namespace = namespace;
   }
 
   /**
@@ -49,7 +56,7 @@ public final class OwnershipInspector {
   public FileOwnership inspect(Fd dir, byte[] name, byte[] path) throws ErrnoException {
     Stat stat = Attributes.statx(dir, name);
     FileType type = FileType.ofMode(stat.mode());
-    Owner owner = new Owner(stat.uid(), stat.gid());
+    Owner owner = namespace.ownerOf(stat.uid(), stat.gid());
     RecordValue uid;
     RecordValue gid;
     if (type.carriesOwnRecord()) {

@@ -2,6 +2,8 @@ package io.usernetes.identity.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,13 +40,25 @@ class IdentityRuntimeIT {
           user.ok(runtime + "--name alice --user alice localhost/ids sh -c '"
               + "id -u; stat -c %u:%g /home/alice/data; [ -O /home/alice/data ] && echo owner\n"
               + "touch /home/alice/f && chown 60000:60000 /home/alice/f && echo chowned $(stat -c %u:%g /home/alice/f)\n"
-              + "find /home -user 60000 | sort'"));
+              + "find /home -user 60000 | sort; ln -s data /home/alice/link'"));
       // on disk the pool id, and the record names alice although bob (1428) shares 1633: the
       // mount read it from her own namespace
       Path upper = Path.of(user.ok("podman inspect --format '{{.GraphDriver.Data.UpperDir}}' alice").strip());
       Path made = upper.resolve("home/alice/f");
       assertEquals("1633:1633:0644:file", Sh.ok("getfattr --only-values -n user.containers.override_stat " + made));
       assertEquals("60000", Sh.ok("getfattr --only-values -n user.usernetes.uid " + made));
+      // identity-map from outside the user's namespace (as root and as the user, through the
+      // namespace podman makes for it) and from inside it: the override's owner, and a symlink
+      // owned by 201632 on the host, 1633 in the namespace, with its record
+      String stat = user.bin("identity-map") + " stat --json ";
+      String outside = stat + "--rootless-user " + HpcUser.NAME + " " + made + " " + upper.resolve("home/alice/link");
+      for (String verdict : List.of(Sh.ok("env -i " + outside), user.ok(outside),
+          user.ok("podman unshare " + stat + made + " " + upper.resolve("home/alice/link")))) {
+        for (JsonNode file : new ObjectMapper().readTree(verdict)) {
+          assertEquals("ok", file.get("uid").get("status").asText(), verdict);
+          assertEquals(60000, file.get("uid").get("container").asLong(), verdict);
+        }
+      }
       user.ok("podman rm alice >/dev/null");
       assertEquals("1000:1000\n", user.ok(runtime + "--rm --user svc localhost/ids sh -c '"
           + "echo x > /srv/svc/new && stat -c %u:%g /srv/svc/new'"), "svc writes its own image files");
