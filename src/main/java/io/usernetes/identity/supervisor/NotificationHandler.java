@@ -70,7 +70,13 @@ final class NotificationHandler implements AutoCloseable {
   private final boolean namespaceCallsNotified;
   private final Validity validity;
   private final Map<String, CachedMaps> namespaceMaps = new LinkedHashMap<>();
-  private final VirtualIds fixed;
+  /** The explicit identity, until the container's namespace turns out not to hold it. */
+  private VirtualIds fixed;
+  /** Whether the container's user namespace holds the explicit identity; null until it is seen. */
+  private Boolean explicitHolds;
+  /** This process's own user namespace's maps: what a caller in it can be told. */
+  private final UserNamespaceMap[] ownMaps = ownMaps();
+  private boolean warnedIncoherent;
   private final ThreadCredentials credentials = new ThreadCredentials();
   private final Slot[] slots = new Slot[SLOTS];
   private final byte[] statusBuffer = new byte[ProcTask.statusBufferSize()];
@@ -125,6 +131,7 @@ final class NotificationHandler implements AutoCloseable {
     this.ownUserNamespace = ownUserNamespace;
     this.validity = validity;
     this.fixed = identity.explicitOnly().orElse(null);
+    this.explicitHolds = fixed == null ? Boolean.TRUE : null;
     this.ownNamespace = ownUserNamespace.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     for (int i = 0; i < SLOTS; i++) {
       slots[i] = new Slot();
@@ -144,6 +151,9 @@ final class NotificationHandler implements AutoCloseable {
     boolean narrow = (code & IdCall.PURE_LEGACY16) != 0;
     int which = code & 3;
     if (fixed != null) {
+      if (explicitHolds == null) {
+        return NOT_FAST; // handle reads the container's namespace once
+      }
       return Answer.clamp(which < 2 ? (which == 0 ? fixed.ruid() : fixed.euid())
           : (which == 2 ? fixed.rgid() : fixed.egid()), narrow);
     }
@@ -281,14 +291,16 @@ final class NotificationHandler implements AutoCloseable {
     TaskIds kernelIds = new TaskIds(
         new long[] {credentials.ruid(), credentials.euid(), credentials.suid()},
         new long[] {credentials.rgid(), credentials.egid(), credentials.sgid()}, new long[0]);
+    UserNamespaceMap[] maps = ownMaps;
     if (!java.util.Arrays.equals(namespace, ownNamespace)) {
       CachedMaps cached = namespaceMaps.get(ThreadCredentials.text(namespace));
       if (cached == null) {
         return false; // the /proc path reads the maps, and caches them once written
       }
-      kernelIds = kernelIds.toNamespace(cached.maps[0], cached.maps[1]);
+      maps = cached.maps;
+      kernelIds = kernelIds.toNamespace(maps[0], maps[1]);
     }
-    VirtualIds ids = identity.resolve(kernelIds, image);
+    VirtualIds ids = coherent(identity.resolve(kernelIds, image), kernelIds, maps);
     s.ruid = credentials.ruid();
     s.euid = credentials.euid();
     s.suid = credentials.suid();
@@ -336,7 +348,7 @@ final class NotificationHandler implements AutoCloseable {
     }
     IdCall.Classified call = classified.get();
     Optional<VirtualIds> fixed = Optional.ofNullable(this.fixed);
-    if (fixed.isPresent() && !call.call().writesMemory()) {
+    if (fixed.isPresent() && explicitHolds != null && !call.call().writesMemory()) {
       return Optional.of(answer(n, call, fixed.get(), null));
     }
     if (n.tid() == 0) {
@@ -350,6 +362,15 @@ final class NotificationHandler implements AutoCloseable {
     Fd root = null;
     Fd memory = null;
     try (ProcTask task = ProcTask.open(n.tid())) {
+      if (fixed.isPresent() && explicitHolds == null) {
+        String namespace = task.userNamespace();
+        explicitHolds = holds(fixed.get(), namespace.equals(ownUserNamespace) ? ownMaps : maps(namespace, task));
+        if (!explicitHolds) {
+          warnIncoherent(fixed.get());
+          this.fixed = null;
+          fixed = Optional.empty();
+        }
+      }
       if (fixed.isEmpty()) {
         root = task.root();
       }
@@ -366,11 +387,12 @@ final class NotificationHandler implements AutoCloseable {
         adopt(currentImage(root));
         TaskIds kernelIds = task.statusIds(statusBuffer);
         String namespace = task.userNamespace();
+        UserNamespaceMap[] maps = ownMaps;
         if (!namespace.equals(ownUserNamespace)) {
-          UserNamespaceMap[] maps = maps(namespace, task);
+          maps = maps(namespace, task);
           kernelIds = kernelIds.toNamespace(maps[0], maps[1]);
         }
-        ids = identity.resolve(kernelIds, image);
+        ids = coherent(identity.resolve(kernelIds, image), kernelIds, maps);
         if (!validity.isValid(n.id())) {
           return gone(n);
         }
@@ -385,6 +407,61 @@ final class NotificationHandler implements AutoCloseable {
     } finally {
       closeQuietly(root);
       closeQuietly(memory);
+    }
+  }
+
+  /**
+   * The answers, when the caller's user namespace holds every id in them; else its kernel ids. An
+   * id its namespace cannot represent would contradict what {@code stat} shows it (the mount
+   * reports only ids the namespace holds): {@code git} refuses a user's own repository, {@code
+   * test -O} fails. A container that needs such ids runs under identity-runtime, whose namespace
+   * holds the image's ids; in the host's namespace (rootful) every id is held.
+   */
+  private VirtualIds coherent(VirtualIds ids, TaskIds kernelIds, UserNamespaceMap[] maps) {
+    if (holds(ids, maps)) {
+      return ids;
+    }
+    warnIncoherent(ids);
+    return new VirtualIds(kernelIds.ruid(), kernelIds.euid(), kernelIds.suid(), kernelIds.rgid(),
+        kernelIds.egid(), kernelIds.sgid(), kernelIds.groups());
+  }
+
+  private static boolean holds(VirtualIds ids, UserNamespaceMap[] maps) {
+    for (long uid : new long[] {ids.ruid(), ids.euid(), ids.suid()}) {
+      if (maps[0].toHost(uid).isEmpty()) {
+        return false;
+      }
+    }
+    for (long gid : new long[] {ids.rgid(), ids.egid(), ids.sgid()}) {
+      if (maps[1].toHost(gid).isEmpty()) {
+        return false;
+      }
+    }
+    for (long gid : ids.groups()) {
+      if (maps[1].toHost(gid).isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void warnIncoherent(VirtualIds ids) {
+    if (!warnedIncoherent) {
+      warnedIncoherent = true;
+      LOG.warn("{}: uid {} gid {} are ids the container's user namespace cannot hold, so stat would show "
+          + "its files other owners: it is told its kernel ids instead (run it under identity-runtime, "
+          + "whose namespace holds the image's ids)", container, ids.euid(), ids.egid());
+    }
+  }
+
+  /** This process's user namespace maps; the identity map when /proc cannot tell them. */
+  private static UserNamespaceMap[] ownMaps() {
+    try {
+      return new UserNamespaceMap[] {
+          UserNamespaceMap.parse(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/uid_map"))),
+          UserNamespaceMap.parse(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/gid_map")))};
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      return new UserNamespaceMap[] {UserNamespaceMap.IDENTITY, UserNamespaceMap.IDENTITY};
     }
   }
 

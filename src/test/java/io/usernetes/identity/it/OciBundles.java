@@ -91,6 +91,15 @@ final class OciBundles {
     json.writerWithDefaultPrettyPrinter().writeValue(bundle.resolve("config.json").toFile(), config);
   }
 
+  /** Runs the bundle's process as {@code uid}:{@code gid}, that gid its one supplementary group. */
+  static void withUser(Path bundle, long uid, long gid) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode config = (ObjectNode) json.readTree(bundle.resolve("config.json").toFile());
+    ObjectNode user = ((ObjectNode) config.get("process").get("user")).put("uid", uid).put("gid", gid);
+    user.putArray("additionalGids").add(gid);
+    json.writerWithDefaultPrettyPrinter().writeValue(bundle.resolve("config.json").toFile(), config);
+  }
+
   /** Replaces a bundle's seccomp section with a profile file, its listenerPath pointed at {@code socket}. */
   static void useProfile(Path bundle, Path profile, Path socket) throws IOException {
     ObjectMapper json = new ObjectMapper();

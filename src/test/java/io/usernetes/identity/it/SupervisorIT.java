@@ -61,19 +61,41 @@ class SupervisorIT extends RuncSupervisorTest {
   }
 
   /**
-   * A container in a user namespace of its own (1633 is 1633 there too): the supervisor reads the
-   * caller's ids through that namespace's maps, holding the namespace open by its
-   * {@code /proc/TID/ns/user} link (which must be followed: opened as a link it failed with ELOOP,
-   * and every call was left to the kernel, which says 1633).
+   * A container in a sparse user namespace of its own (identity-runtime's: 60000 is 1633 there):
+   * the supervisor reads the caller's ids through that namespace's maps, holding the namespace
+   * open by its {@code /proc/TID/ns/user} link, which must be followed — opened as a link it failed
+   * with ELOOP every time, and each call was left to the kernel with a "cannot answer" line.
    */
   @Test
   void aContainerInAUserNamespaceOfItsOwnIsAnsweredThroughItsMaps() throws Exception {
     String name = Runc.name("userns");
     Path b = bundle(name, null, "id");
-    OciBundles.withUserNamespace(b, 0, 0, 1600, 1633, 1633, 1);
+    OciBundles.withUserNamespace(b, 0, 0, 1600, 60000, 1633, 1);
+    OciBundles.withUser(b, 60000, 60000); // 1633 outside
     Sh.Result r = runc.run(b, name);
     assertEquals(0, r.status(), r.err());
     assertEquals("uid=60000(site) gid=60000(site) groups=60000(site)", r.out().strip());
+    supervisor.waitForQuiet();
+    assertTrue(Files.readAllLines(supervisor.log).stream().noneMatch(l -> l.contains(name) && l.contains("cannot answer")),
+        Files.readString(supervisor.log));
+  }
+
+  /**
+   * A container whose user namespace cannot hold the id its image declares (60000 is not in its
+   * map, 1633 is itself): telling it 60000 would contradict what stat shows it, so it is told its
+   * kernel ids, and the log says why once.
+   */
+  @Test
+  void aContainerWhoseNamespaceCannotHoldItsDeclaredIdIsToldItsKernelId() throws Exception {
+    String name = Runc.name("narrow");
+    Path b = bundle(name, null, "id");
+    OciBundles.withUserNamespace(b, 0, 0, 1600, 1633, 1633, 1);
+    Sh.Result r = runc.run(b, name);
+    assertEquals(0, r.status(), r.err());
+    assertEquals("uid=1633 gid=1633 groups=1633", r.out().strip());
+    supervisor.waitForQuiet();
+    assertTrue(Files.readAllLines(supervisor.log).stream().anyMatch(l -> l.contains(name) && l.contains("cannot hold")),
+        Files.readString(supervisor.log));
   }
 
   @Test

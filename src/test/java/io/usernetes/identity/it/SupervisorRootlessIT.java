@@ -41,21 +41,25 @@ class SupervisorRootlessIT {
       Sh.ok("chown " + HpcUser.NAME + " " + profile);
       user.ok("podman import -q " + dir + "/image.tar localhost/site >/dev/null");
 
-      Process supervisor = new ProcessBuilder(user.command("exec podman unshare " + user.bin("identity-supervisor")
-          + " serve --socket " + socket)).redirectErrorStream(true)
+      Process supervisor = new ProcessBuilder(user.command("USERNETES_IDENTITY_LOG_FILE=" + user.runtime.resolve("supervisor.log")
+          + " exec podman unshare " + user.bin("identity-supervisor") + " serve --socket " + socket)).redirectErrorStream(true)
           .redirectOutput(dir.resolve("supervisor.out").toFile()).start();
       try {
         Await.until("the supervisor listens on " + socket, Duration.ofSeconds(60),
             () -> Files.exists(socket) || !supervisor.isAlive());
         assertTrue(supervisor.isAlive(), Files.readString(dir.resolve("supervisor.out")));
+        // without identity-runtime the container lives in podman's namespace, which cannot hold
+        // 60000: told 60000, it would see its files as 1633's; so it is told its kernel ids
         String id = user.ok("podman run --rm --user 1633:1633 --security-opt seccomp=" + profile
             + " localhost/site id");
-        assertEquals("uid=60000(site) gid=60000(site) groups=60000(site)", id.strip(),
-            "the image's ids, read through the FUSE root, and getgroups written into the caller");
+        assertEquals("uid=1633(1633) gid=1633(1633) groups=1633(1633)", id.strip(), "id agrees with stat");
+        Await.until("the supervisor says why", Duration.ofSeconds(10), () ->
+            Files.readString(user.runtime.resolve("supervisor.log")).contains("cannot hold"));
         assertEquals("usernetes-identity\n", user.ok("podman run --rm localhost/site cat /proc/self/mounts"
             + " | sed -n 's|^\\([^ ]*\\) / .*|\\1|p'"), "the container's root is the mount program's");
-        // with identity-runtime too: the caller is in a user namespace of its own, whose maps the
-        // supervisor reads its ids through, and the answer agrees with what the kernel says
+        // with identity-runtime: the caller is in a user namespace of its own that holds the
+        // image's ids, the supervisor reads its ids through its maps (the account files through
+        // the FUSE root), and the answer agrees with what the kernel and stat say
         assertEquals("uid=60000(site) gid=60000(site) groups=60000(site)", user.ok("podman --runtime "
             + user.bin("identity-runtime") + " run --rm --user site --security-opt seccomp=" + profile
             + " localhost/site id").strip());
