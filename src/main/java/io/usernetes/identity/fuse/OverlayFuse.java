@@ -388,12 +388,12 @@ public final class OverlayFuse extends FuseStubFS {
 
   @Override
   public int getxattr(String path, String name, Pointer value, @size_t long size) {
-    return call("getxattr", path, () -> copyOut(overlay.getxattr(bytes(path), name), value, size));
+    return call("getxattr", path, () -> copyOut(overlay.getxattr(bytes(path), name, caller()), value, size));
   }
 
   @Override
   public int listxattr(String path, Pointer list, @size_t long size) {
-    return call("listxattr", path, () -> copyOut(overlay.listxattr(bytes(path)), list, size));
+    return call("listxattr", path, () -> copyOut(overlay.listxattr(bytes(path), caller()), list, size));
   }
 
   /** The xattr calls' protocol: size 0 asks for the length, too small a buffer is ERANGE. */

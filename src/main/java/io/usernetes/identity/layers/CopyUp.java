@@ -103,7 +103,8 @@ public final class CopyUp {
     long gid = stored.gid();
     TrueOwnerStore.Stored owned = null;
     if (stored.trueIds()) {
-      owned = owners.store(stored.uid(), stored.gid());
+      RecordValue[] records = RecordStore.read(from, name, st.type());
+      owned = owners.store(stored.uid(), stored.gid(), records[0], records[1]);
       uid = owned.uid();
       gid = owned.gid();
     }

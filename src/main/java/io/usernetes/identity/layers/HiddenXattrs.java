@@ -1,6 +1,7 @@
 package io.usernetes.identity.layers;
 
 import io.usernetes.identity.ownership.OverrideStat;
+import io.usernetes.identity.ownership.OwnershipRecord;
 
 /**
  * The xattrs the mount keeps to itself. A container that could write its own ownership record or
@@ -15,6 +16,21 @@ public final class HiddenXattrs {
   private static final String[] NAMES = {OverrideStat.XATTR, "security.fuseoverlayfs.override_stat"};
 
   private HiddenXattrs() {}
+
+  /** The ownership records of regular files and directories, which may be shown read-only. */
+  private static final String[] RECORDS = {OwnershipRecord.UID_XATTR, OwnershipRecord.GID_XATTR};
+
+  /** Like {@link #isHidden(String)}, but the records themselves shown when {@code records}. */
+  public static boolean isHidden(String name, boolean records) {
+    if (records) {
+      for (String r : RECORDS) {
+        if (name.equals(r)) {
+          return false;
+        }
+      }
+    }
+    return isHidden(name);
+  }
 
   public static boolean isHidden(String name) {
     for (String prefix : PREFIXES) {
@@ -35,13 +51,18 @@ public final class HiddenXattrs {
    * report.
    */
   public static byte[] filterList(byte[] raw, int length) {
+    return filterList(raw, length, false);
+  }
+
+  /** Like {@link #filterList(byte[], int)}, the records kept when {@code records}. */
+  public static byte[] filterList(byte[] raw, int length, boolean records) {
     byte[] out = new byte[length];
     int o = 0;
     int start = 0;
     for (int i = 0; i < length; i++) {
       if (raw[i] == 0) {
         String name = new String(raw, start, i - start, java.nio.charset.StandardCharsets.ISO_8859_1);
-        if (!isHidden(name)) {
+        if (!isHidden(name, records)) {
           System.arraycopy(raw, start, out, o, i - start + 1);
           o += i - start + 1;
         }

@@ -62,7 +62,7 @@ public final class Overlay implements AutoCloseable {
       boolean staticNlink, boolean fsync, boolean xattrs) {
     this.stack = stack;
     this.work = work;
-    this.copyUp = work == null ? null : new CopyUp(stack, work, this::storeTrueOwner);
+    this.copyUp = work == null ? null : new CopyUp(stack, work, this::storeOverride);
     this.whiteouts = whiteouts;
     this.ownership = ownership;
     this.staticNlink = staticNlink;
@@ -71,9 +71,9 @@ public final class Overlay implements AutoCloseable {
   }
 
   /** The local owner and records for a true owner (the override_stat of a lower file). */
-  private TrueOwnerStore.Stored storeTrueOwner(long uid, long gid) {
-    OwnershipTranslator.Decision du = ownership.uids().storeTrue(uid);
-    OwnershipTranslator.Decision dg = ownership.gids().storeTrue(gid);
+  private TrueOwnerStore.Stored storeOverride(long uid, long gid, RecordValue uidRecord, RecordValue gidRecord) {
+    OwnershipTranslator.Decision du = ownership.uids().storeTrue(ownership.uids().trueIdOfOverride(uid, uidRecord));
+    OwnershipTranslator.Decision dg = ownership.gids().storeTrue(ownership.gids().trueIdOfOverride(gid, gidRecord));
     return new TrueOwnerStore.Stored(du.localOwner(), dg.localOwner(), du.record(), dg.record());
   }
 
@@ -99,7 +99,7 @@ public final class Overlay implements AutoCloseable {
           s = lower.attributes().read(lowerRoot, self);
         }
         if (s.trueIds() && s.type() == Stat.S_IFDIR) {
-          TrueOwnerStore.Stored owned = storeTrueOwner(s.uid(), s.gid());
+          TrueOwnerStore.Stored owned = storeOverride(s.uid(), s.gid(), RecordValue.absent(), RecordValue.absent());
           upper.attributes().initialize(root, self, st, Stat.S_IFDIR, owned.uid(), owned.gid(),
               s.mode() & 07777, 0, 0);
           RecordStore.write(root, self, Stat.S_IFDIR, owned.uidRecord(), owned.gidRecord());
@@ -166,9 +166,13 @@ public final class Overlay implements AutoCloseable {
     long uid;
     long gid;
     if (s.trueIds()) {
-      // containers-storage's override in a lower layer: the image's own ids
-      uid = u.report(st.uid(), RecordValue.absent(), OptionalLong.of(s.uid()));
-      gid = g.report(st.gid(), RecordValue.absent(), OptionalLong.of(s.gid()));
+      // containers-storage's override in a lower layer: the image's own ids, or a commit's pool
+      // ids with the records it carried
+      RecordValue[] records = u.overrideMayHaveRecord(s.uid()) || g.overrideMayHaveRecord(s.gid())
+          ? RecordStore.read(dir, name, st.type())
+          : new RecordValue[] {RecordValue.absent(), RecordValue.absent()};
+      uid = u.report(st.uid(), RecordValue.absent(), OptionalLong.of(u.trueIdOfOverride(s.uid(), records[0])));
+      gid = g.report(st.gid(), RecordValue.absent(), OptionalLong.of(g.trueIdOfOverride(s.gid(), records[1])));
     } else {
       RecordValue[] records = u.needsRecord(s.uid()) || g.needsRecord(s.gid())
           ? RecordStore.read(dir, name, st.type())
@@ -580,9 +584,14 @@ public final class Overlay implements AutoCloseable {
     }
   }
 
-  public byte[] getxattr(byte[] path, String name) throws ErrnoException {
+  /**
+   * An xattr's value; the mount's own are not there ({@code ENODATA}), but in host mode podman and
+   * containers-storage (callers in the mount's own namespace) are shown the ownership records, so
+   * that a commit carries the true ids into its layer.
+   */
+  public byte[] getxattr(byte[] path, String name, Caller caller) throws ErrnoException {
     requireXattrs("getxattr", path);
-    if (HiddenXattrs.isHidden(name)) {
+    if (HiddenXattrs.isHidden(name, ownership.uids().showsRecords(caller.pid()))) {
       throw new ErrnoException(ErrnoException.ENODATA, "getxattr", path);
     }
     Lock l = reading();
@@ -593,14 +602,14 @@ public final class Overlay implements AutoCloseable {
     }
   }
 
-  /** The names, each NUL-terminated, without the hidden namespaces. */
-  public byte[] listxattr(byte[] path) throws ErrnoException {
+  /** The names, each NUL-terminated, without the hidden namespaces (see {@link #getxattr}). */
+  public byte[] listxattr(byte[] path, Caller caller) throws ErrnoException {
     requireXattrs("listxattr", path);
     Lock l = reading();
     try (Entry e = Entry.existing(stack, "listxattr", path);
         Fd object = Open.openat(e.directory(), e.name, OBJECT, 0)) {
       byte[] raw = Xattrs.listRaw(object);
-      return HiddenXattrs.filterList(raw, raw.length);
+      return HiddenXattrs.filterList(raw, raw.length, ownership.uids().showsRecords(caller.pid()));
     } finally {
       l.unlock();
     }

@@ -68,6 +68,19 @@ public final class CallerNamespaces {
     }
   }
 
+  /**
+   * Whether process {@code pid} is in the mount's own user namespace: podman and
+   * containers-storage are, containers under identity-runtime are not. In host mode those are
+   * shown the ownership records read-only, so that a commit (containers-storage reads the
+   * container through the mount) carries the true ids into the new layer.
+   */
+  public boolean shareNamespace(long pid) {
+    if (pid <= 0 || ownNamespace == null) {
+      return false;
+    }
+    return ownNamespace.equals(namespaceOf(Long.toString(pid)));
+  }
+
   private static String namespaceOf(String pid) {
     try (Fd proc = Open.directory(("/proc/" + pid).getBytes(StandardCharsets.US_ASCII))) {
       return new String(Entries.readlinkat(proc, "ns/user".getBytes(StandardCharsets.US_ASCII)),

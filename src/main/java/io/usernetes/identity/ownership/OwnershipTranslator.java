@@ -71,6 +71,27 @@ public final class OwnershipTranslator {
     return pinned.isPresent() && pinned.getAsLong() != localOwner;
   }
 
+  /**
+   * The true id of a lower layer's override (containers-storage's {@code force_mask}). Written at
+   * an import, the override is the image's own id; written at a commit of a host-mode mount, it is
+   * what the mount showed — the pool id — and the record the mount showed beside it names the
+   * true id: a record that maps to the override's id is that commit's, and believed.
+   */
+  public long trueIdOfOverride(long overrideId, RecordValue record) {
+    return mode == ReportMode.HOST && record.isValid() && map.toHost(record.id()) == local.toHost(overrideId)
+        ? record.id() : overrideId;
+  }
+
+  /** Whether an override id may come with a record ({@link #trueIdOfOverride}): host mode, pool ids. */
+  public boolean overrideMayHaveRecord(long overrideId) {
+    return mode == ReportMode.HOST && map.isPoolHost(local.toHost(overrideId));
+  }
+
+  /** Whether the records are shown, read-only, to a caller: see {@link CallerNamespaces#shareNamespace}. */
+  public boolean showsRecords(long callerPid) {
+    return mode == ReportMode.HOST && callers.shareNamespace(callerPid);
+  }
+
   /** The true (container) id of a backing file, from its override, its record or its owner. */
   public long trueId(long localOwner, RecordValue record, OptionalLong override) {
     if (override.isPresent()) {

@@ -29,7 +29,8 @@ final class HpcUser implements AutoCloseable {
     this.prefix = dir.resolve("prefix");
     Path storage = dir.resolve("storage.conf");
     Path containers = dir.resolve("containers.conf");
-    Files.writeString(storage, "[storage]\ndriver = \"overlay\"\nrootless_storage_path = \"" + dir.resolve("storage")
+    Files.writeString(storage, "[storage]\ndriver = \"overlay\"\nrunroot = \"" + runtime.resolve("containers")
+        + "\"\ngraphroot = \"" + dir.resolve("storage") + "\"\nrootless_storage_path = \"" + dir.resolve("storage")
         + "\"\n[storage.options.overlay]\nmount_program = \"" + prefix.resolve("bin/usernetes-identity") + "\"\n"
         + overlayOptions);
     Files.writeString(containers, "[containers]\nnetns = \"none\"\n"

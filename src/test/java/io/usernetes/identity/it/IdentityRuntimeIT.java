@@ -59,6 +59,11 @@ class IdentityRuntimeIT {
           assertEquals(60000, file.get("uid").get("container").asLong(), verdict);
         }
       }
+      // podman commit reads the container through the mount (NaiveDiff): the new image's files
+      // are alice's as before
+      user.ok("podman commit -q alice localhost/ids2 >/dev/null");
+      assertEquals("60000:60000 /home/alice/data\n60000:60000 /home/alice/f\n", user.ok(runtime
+          + "--rm --user alice localhost/ids2 stat -c '%u:%g %n' /home/alice/data /home/alice/f"));
       user.ok("podman rm alice >/dev/null");
       assertEquals("1000:1000\n", user.ok(runtime + "--rm --user svc localhost/ids sh -c '"
           + "echo x > /srv/svc/new && stat -c %u:%g /srv/svc/new'"), "svc writes its own image files");

@@ -58,10 +58,14 @@ class OverlayTest {
   }
 
   private Overlay open(String upperOverride) throws Exception {
+    return open(upperOverride, ReportMode.CONTAINER);
+  }
+
+  private Overlay open(String upperOverride, ReportMode mode) throws Exception {
     IdMap map = IdMap.defaultMap();
     LocalIds local = LocalIds.choose(map, UserNamespaceMap.parse(Files.readString(Path.of("/proc/self/uid_map"))), "uid-map");
-    OwnershipTranslator translator = new OwnershipTranslator(ReportMode.CONTAINER, map, local, ViewMapping.NONE,
-        () -> HostIdResolver.of(map, List.of()), CallerNamespaces.none(), false);
+    OwnershipTranslator translator = new OwnershipTranslator(mode, map, local, ViewMapping.NONE,
+        () -> HostIdResolver.of(map, List.of()), CallerNamespaces.forThisProcess(), false);
     LayerStack stack = new LayerStack(List.of(Layer.upper(upper.toString(), upperOverride),
         Layer.lower(1, lower.toString())));
     overlay = new Overlay(stack, WorkDir.prepare(work.toString()), new Whiteouts(true),
@@ -145,6 +149,32 @@ class OverlayTest {
     assertEquals(0, mode(f) & 06000, "and never a set-id bit");
     assertEquals("1633:1633:4755:file", xattr(f, OverrideStat.XATTR));
     assertEquals("60000", xattr(f, "user.usernetes.uid"));
+  }
+
+  @Test
+  void inHostModeTheRecordsAreShownReadOnlyToCallersInTheMountsNamespaceOnly() throws Exception {
+    Overlay o = open(null, ReportMode.HOST);
+    o.release(o.create(b("d/new"), 0644, 0, new Caller(1633, 1633, 1)));
+    Sh.run("setfattr", "-n", "user.usernetes.uid", "-v", "60000", upper.resolve("d/new").toString());
+    Caller podman = new Caller(0, 0, ProcessHandle.current().pid());
+    assertEquals("60000", new String(o.getxattr(b("d/new"), "user.usernetes.uid", podman), StandardCharsets.US_ASCII));
+    assertTrue(new String(o.listxattr(b("d/new"), podman), StandardCharsets.US_ASCII).contains("user.usernetes.uid"));
+    assertEquals(ErrnoException.EPERM, assertThrows(ErrnoException.class,
+        () -> o.setxattr(b("d/new"), "user.usernetes.uid", b("0"), 0)).errno(), "never writable");
+    Process container = new ProcessBuilder("unshare", "--user", "sleep", "60").start();
+    try {
+      Path ours = Files.readSymbolicLink(Path.of("/proc/self/ns/user"));
+      while (Files.readSymbolicLink(Path.of("/proc/" + container.pid() + "/ns/user")).equals(ours)) {
+        Thread.onSpinWait();
+      }
+      Caller inside = new Caller(0, 0, container.pid());
+      assertEquals(ErrnoException.ENODATA, assertThrows(ErrnoException.class,
+          () -> o.getxattr(b("d/new"), "user.usernetes.uid", inside)).errno(), "a container is not shown them");
+      assertFalse(new String(o.listxattr(b("d/new"), inside), StandardCharsets.US_ASCII).contains("usernetes"));
+    } finally {
+      container.destroy();
+      container.waitFor();
+    }
   }
 
   /** A command's status and output. */

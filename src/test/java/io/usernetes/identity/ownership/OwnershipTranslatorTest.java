@@ -120,4 +120,17 @@ class OwnershipTranslatorTest {
       sparse.waitFor();
     }
   }
+
+  @Test
+  void aCommittedOverrideIsThePoolIdAndItsRecordTheTrueId() {
+    OwnershipTranslator t = host();
+    // a commit of a host-mode mount: the override is what the mount showed, the record beside it
+    assertEquals(60000, t.trueIdOfOverride(1633, RecordValue.of(60000)));
+    assertEquals(1633, t.trueIdOfOverride(1633, RecordValue.of(5)), "a record that does not map to it is not its");
+    assertEquals(1633, t.trueIdOfOverride(1633, RecordValue.absent()), "an import's override is the image's id");
+    assertTrue(t.overrideMayHaveRecord(1633));
+    assertTrue(!t.overrideMayHaveRecord(0), "a pinned id stands for itself");
+    assertEquals(1633, container(ViewMapping.NONE).trueIdOfOverride(1633, RecordValue.of(60000)),
+        "in container mode a commit carries true ids themselves");
+  }
 }
