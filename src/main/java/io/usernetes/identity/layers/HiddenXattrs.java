@@ -20,16 +20,33 @@ public final class HiddenXattrs {
   /** The ownership records of regular files and directories, which may be shown read-only. */
   private static final String[] RECORDS = {OwnershipRecord.UID_XATTR, OwnershipRecord.GID_XATTR};
 
-  /** Like {@link #isHidden(String)}, but the records themselves shown when {@code records}. */
-  public static boolean isHidden(String name, boolean records) {
-    if (records) {
-      for (String r : RECORDS) {
-        if (name.equals(r)) {
-          return false;
-        }
+  /** Whether {@code name} is an ownership record's (which {@code records} may show). */
+  public static boolean isRecord(String name) {
+    for (String r : RECORDS) {
+      if (name.equals(r)) {
+        return true;
       }
     }
-    return isHidden(name);
+    return false;
+  }
+
+  /** Whether a raw listxattr result names an ownership record. */
+  public static boolean listsRecord(byte[] raw) {
+    int start = 0;
+    for (int i = 0; i < raw.length; i++) {
+      if (raw[i] == 0) {
+        if (isRecord(new String(raw, start, i - start, java.nio.charset.StandardCharsets.ISO_8859_1))) {
+          return true;
+        }
+        start = i + 1;
+      }
+    }
+    return false;
+  }
+
+  /** Like {@link #isHidden(String)}, but the records themselves shown when {@code records}. */
+  public static boolean isHidden(String name, boolean records) {
+    return !(records && isRecord(name)) && isHidden(name);
   }
 
   public static boolean isHidden(String name) {

@@ -591,7 +591,8 @@ public final class Overlay implements AutoCloseable {
    */
   public byte[] getxattr(byte[] path, String name, Caller caller) throws ErrnoException {
     requireXattrs("getxattr", path);
-    if (HiddenXattrs.isHidden(name, ownership.uids().showsRecords(caller.pid()))) {
+    // who the caller is matters only for a record's name: no /proc read for any other
+    if (HiddenXattrs.isHidden(name) && !(HiddenXattrs.isRecord(name) && ownership.uids().showsRecords(caller.pid()))) {
       throw new ErrnoException(ErrnoException.ENODATA, "getxattr", path);
     }
     Lock l = reading();
@@ -609,7 +610,8 @@ public final class Overlay implements AutoCloseable {
     try (Entry e = Entry.existing(stack, "listxattr", path);
         Fd object = Open.openat(e.directory(), e.name, OBJECT, 0)) {
       byte[] raw = Xattrs.listRaw(object);
-      return HiddenXattrs.filterList(raw, raw.length, ownership.uids().showsRecords(caller.pid()));
+      return HiddenXattrs.filterList(raw, raw.length,
+          HiddenXattrs.listsRecord(raw) && ownership.uids().showsRecords(caller.pid()));
     } finally {
       l.unlock();
     }
