@@ -35,6 +35,9 @@ class IdentityRuntimeIT {
           + "chown -R 1000:1000 srv/svc; tar --numeric-owner -C " + rootfs + " -cf " + dir + "/image.tar .\n"
           + "chmod a+r " + dir + "/image.tar");
       user.ok("podman import -q " + dir + "/image.tar localhost/ids >/dev/null");
+      // and through podman load, as a saved image comes: what follows runs on the loaded one
+      user.ok("podman save -q -o " + user.runtime + "/saved.tar localhost/ids && podman rmi -f localhost/ids >/dev/null"
+          + " && podman load -q -i " + user.runtime + "/saved.tar >/dev/null");
       String runtime = "podman --runtime " + user.bin("identity-runtime") + " run ";
       assertEquals("60000\n60000:60000\nowner\nchowned 60000:60000\n/home/alice\n/home/alice/data\n/home/alice/f\n",
           user.ok(runtime + "--name alice --user alice localhost/ids sh -c '"
