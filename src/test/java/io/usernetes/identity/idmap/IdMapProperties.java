@@ -3,11 +3,9 @@ package io.usernetes.identity.idmap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -70,23 +68,6 @@ class IdMapProperties {
   /** Valid maps: disjoint segments laid out in ascending container and host order. */
   @Provide
   Arbitrary<IdMap> maps() {
-    Arbitrary<Long> gap = Arbitraries.longs().between(0, 100_000);
-    Arbitrary<Long> length = Arbitraries.longs().between(1, 70_000);
-    return Combinators.combine(gap.list().ofSize(4), gap.list().ofSize(4), length.list().ofMinSize(1).ofMaxSize(4))
-        .as((containerGaps, hostGaps, lengths) -> {
-          List<String> segments = new ArrayList<>();
-          long container = 0;
-          long host = 0;
-          for (int i = 0; i < lengths.size(); i++) {
-            container += containerGaps.get(i);
-            host += hostGaps.get(i);
-            // distinct lengths so the pool is unique
-            long len = lengths.get(i) * 4 + i;
-            segments.add(container + ":" + host + ":" + len);
-            container += len;
-            host += len;
-          }
-          return IdMap.parse(String.join(",", segments));
-        });
+    return IdMapArbitraries.maps(100_000, 70_000);
   }
 }

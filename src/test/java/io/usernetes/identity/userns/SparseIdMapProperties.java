@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.usernetes.identity.declared.DeclaredId;
 import io.usernetes.identity.idmap.IdMap;
+import io.usernetes.identity.idmap.IdMapArbitraries;
 import io.usernetes.identity.idmap.Ids;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -140,23 +141,7 @@ class SparseIdMapProperties {
 
   @Provide
   Arbitrary<IdMap> maps() {
-    Arbitrary<Long> gap = Arbitraries.longs().between(0, 3000);
-    Arbitrary<Long> length = Arbitraries.longs().between(1, 2500);
-    Arbitrary<IdMap> generated = Combinators.combine(gap.list().ofSize(4), gap.list().ofSize(4),
-        length.list().ofMinSize(1).ofMaxSize(4)).as((containerGaps, hostGaps, lengths) -> {
-          List<String> segments = new ArrayList<>();
-          long container = 0;
-          long host = 0;
-          for (int i = 0; i < lengths.size(); i++) {
-            container += containerGaps.get(i);
-            host += hostGaps.get(i);
-            long len = lengths.get(i) * 4 + i; // distinct lengths, so the pool is unique
-            segments.add(container + ":" + host + ":" + len);
-            container += len;
-            host += len;
-          }
-          return IdMap.parse(String.join(",", segments));
-        });
+    Arbitrary<IdMap> generated = IdMapArbitraries.maps(3000, 2500);
     return Arbitraries.frequencyOf(
         Tuple.of(1, Arbitraries.just(IdMap.defaultMap())), Tuple.of(2, generated));
   }
