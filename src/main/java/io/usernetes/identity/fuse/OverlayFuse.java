@@ -6,7 +6,6 @@ import io.usernetes.identity.kernel.Timespec;
 import io.usernetes.identity.layers.LayerStack;
 import io.usernetes.identity.layers.MergedPath;
 import io.usernetes.identity.ownership.IdNotMappableException;
-import io.usernetes.identity.overlay.Attr;
 import io.usernetes.identity.overlay.Caller;
 import io.usernetes.identity.overlay.OpenFile;
 import io.usernetes.identity.overlay.Overlay;

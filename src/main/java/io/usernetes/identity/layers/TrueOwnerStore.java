@@ -12,8 +12,7 @@ public interface TrueOwnerStore {
    * What to write for a file whose lower layer's override says {@code uid:gid}, with the records
    * it has beside it (a committed layer's; absent for an imported one).
    */
-  Stored store(long uid, long gid, io.usernetes.identity.ownership.RecordValue uidRecord,
-      io.usernetes.identity.ownership.RecordValue gidRecord);
+  Stored store(long uid, long gid, RecordValue uidRecord, RecordValue gidRecord);
 
   /** A local owner and the records that go with it ({@code ABSENT}: none). */
   record Stored(long uid, long gid, RecordValue uidRecord, RecordValue gidRecord) {}

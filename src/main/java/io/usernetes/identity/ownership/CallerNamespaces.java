@@ -49,20 +49,21 @@ public final class CallerNamespaces {
     if (pid <= 0 || ownNamespace == null) {
       return OptionalLong.empty();
     }
-    String namespace = namespaceOf(Long.toString(pid));
-    if (namespace == null || namespace.equals(ownNamespace)) {
-      return OptionalLong.empty();
-    }
-    try (Fd proc = Open.directory(("/proc/" + pid).getBytes(StandardCharsets.US_ASCII));
-        Fd map = Open.openat(proc, (gid ? "gid_map" : "uid_map").getBytes(StandardCharsets.US_ASCII),
-            OpenFlags.O_RDONLY, 0)) {
-      byte[] buf = new byte[MAX_MAP];
-      int total = 0;
-      int r;
-      while (total < buf.length && (r = FileData.pread(map, buf, total, buf.length - total, total)) > 0) {
-        total += r;
+    // one /proc/PID handle for both reads: the namespace and the map are the same process's
+    try (Fd proc = Open.directory(("/proc/" + pid).getBytes(StandardCharsets.US_ASCII))) {
+      if (ownNamespace.equals(namespaceOf(proc))) {
+        return OptionalLong.empty();
       }
-      return UserNamespaceMap.parse(new String(buf, 0, total, StandardCharsets.US_ASCII)).toLocal(localId);
+      try (Fd map = Open.openat(proc, (gid ? "gid_map" : "uid_map").getBytes(StandardCharsets.US_ASCII),
+          OpenFlags.O_RDONLY, 0)) {
+        byte[] buf = new byte[MAX_MAP];
+        int total = 0;
+        int r;
+        while (total < buf.length && (r = FileData.pread(map, buf, total, buf.length - total, total)) > 0) {
+          total += r;
+        }
+        return UserNamespaceMap.parse(new String(buf, 0, total, StandardCharsets.US_ASCII)).toLocal(localId);
+      }
     } catch (ErrnoException | IllegalArgumentException e) {
       return OptionalLong.empty();
     }
@@ -83,10 +84,14 @@ public final class CallerNamespaces {
 
   private static String namespaceOf(String pid) {
     try (Fd proc = Open.directory(("/proc/" + pid).getBytes(StandardCharsets.US_ASCII))) {
-      return new String(Entries.readlinkat(proc, "ns/user".getBytes(StandardCharsets.US_ASCII)),
-          StandardCharsets.US_ASCII);
+      return namespaceOf(proc);
     } catch (ErrnoException e) {
       return null;
     }
+  }
+
+  private static String namespaceOf(Fd proc) throws ErrnoException {
+    return new String(Entries.readlinkat(proc, "ns/user".getBytes(StandardCharsets.US_ASCII)),
+        StandardCharsets.US_ASCII);
   }
 }
