@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
         HostCommand.class,
         ContainerCommand.class,
         CollisionsCommand.class,
+        UsernsCommand.class,
         StatCommand.class,
         TreeCommand.class,
         ConfigCommand.class},

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The reverse table of one id map over the ids an image declares: host id → the declared
@@ -16,10 +17,20 @@ public final class HostIdOwners {
   private final TreeMap<Long, TreeMap<Long, List<String>>> table = new TreeMap<>();
   private final IdMap map;
 
+  /** On disk: each declared id on its hash (or pinned host id). */
   public HostIdOwners(IdMap map, Collection<DeclaredId> declared) {
+    this(map, declared, map::toHost);
+  }
+
+  /** Inside one container: each declared id where {@code view} puts it. */
+  public static HostIdOwners inContainer(PoolView view, Collection<DeclaredId> declared) {
+    return new HostIdOwners(view.map(), declared, view::hostOf);
+  }
+
+  private HostIdOwners(IdMap map, Collection<DeclaredId> declared, LongUnaryOperator placement) {
     this.map = map;
     for (DeclaredId d : declared) {
-      table.computeIfAbsent(map.toHost(d.id()), h -> new TreeMap<>())
+      table.computeIfAbsent(placement.applyAsLong(d.id()), h -> new TreeMap<>())
           .computeIfAbsent(d.id(), c -> new ArrayList<>())
           .add(d.name());
     }

@@ -11,13 +11,30 @@ import java.util.OptionalLong;
  */
 public final class HostIdResolver {
   private final HostIdOwners owners;
+  private final PoolView view;
 
-  public HostIdResolver(HostIdOwners owners) {
+  private HostIdResolver(HostIdOwners owners, PoolView view) {
     this.owners = owners;
+    this.view = view;
   }
 
+  /** What a host id on disk stands for: ids that share a hash are ambiguous. */
   public static HostIdResolver of(IdMap map, List<DeclaredId> declared) {
-    return new HostIdResolver(new HostIdOwners(map, declared));
+    return new HostIdResolver(new HostIdOwners(map, declared), PoolView.none(map));
+  }
+
+  /**
+   * What a host id stands for inside one container, whose colliding ids have moved ({@link
+   * PoolView}): the mount program and the supervisor, which see the container's ids.
+   */
+  public static HostIdResolver inContainer(IdMap map, List<DeclaredId> declared) {
+    PoolView view = PoolView.of(map, declared);
+    return new HostIdResolver(HostIdOwners.inContainer(view, declared), view);
+  }
+
+  /** Where the declared ids sit in the container; no moves for {@link #of}. */
+  public PoolView view() {
+    return view;
   }
 
   public Resolution resolve(long hostId) {

@@ -68,17 +68,27 @@ public record RootfsAccountFile(AccountFile file, FileVersion version) {
 
   private static String contents(Fd name, long size, String shown, List<String> warnings) throws ErrnoException {
     try (Fd f = Open.reopen(name, OpenFlags.O_RDONLY)) {
-      byte[] buf = new byte[(int) size + 1];
-      int total = 0;
-      int r;
-      while (total < buf.length && (r = FileData.pread(f, buf, total, buf.length - total, total)) > 0) {
-        total += r;
-      }
-      if (total > size) {
-        warnings.add(shown + " grew while it was read, ignored");
-        return "";
-      }
-      return new String(buf, 0, total, StandardCharsets.ISO_8859_1);
+      return contentsOf(f, size, shown, warnings);
     }
+  }
+
+  /**
+   * The text of an open account file that {@code statx} said is {@code size} bytes (at most
+   * {@value #MAX_SIZE}); empty, with a warning, if it grew meanwhile. The mount program reads its
+   * image's files through this too, so the two never see different accounts.
+   */
+  public static String contentsOf(Fd readable, long size, String shown, List<String> warnings)
+      throws ErrnoException {
+    byte[] buf = new byte[(int) size + 1];
+    int total = 0;
+    int r;
+    while (total < buf.length && (r = FileData.pread(readable, buf, total, buf.length - total, total)) > 0) {
+      total += r;
+    }
+    if (total > size) {
+      warnings.add(shown + " grew while it was read, ignored");
+      return "";
+    }
+    return new String(buf, 0, total, StandardCharsets.ISO_8859_1);
   }
 }

@@ -3,35 +3,39 @@ package io.usernetes.identity.mount;
 import io.usernetes.identity.declared.AccountFile;
 import io.usernetes.identity.declared.FileVersion;
 import io.usernetes.identity.declared.HostIdResolver;
+import io.usernetes.identity.declared.RootfsAccountFile;
 import io.usernetes.identity.idmap.IdMap;
 import io.usernetes.identity.kernel.Attributes;
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Fd;
-import io.usernetes.identity.kernel.FileData;
 import io.usernetes.identity.kernel.Open;
 import io.usernetes.identity.kernel.OpenFlags;
 import io.usernetes.identity.kernel.Stat;
 import io.usernetes.identity.layers.LayerStack;
 import io.usernetes.identity.layers.MergedPath;
 import io.usernetes.identity.layers.Node;
+import io.usernetes.identity.ownership.DeclaredAccounts;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Supplier;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The users or groups the mounted image declares ({@code /etc/passwd}, {@code /etc/group} as the
- * merged tree shows them), read through the layers without following symlinks. Host mode records
- * a new file's true owner only when these name it without ambiguity.
+ * merged tree shows them), read through the layers without following symlinks, under the same
+ * rules as the runtime wrapper's ({@link RootfsAccountFile}): a regular file of at most {@value
+ * RootfsAccountFile#MAX_SIZE} bytes. Host mode records a new file's true owner only when these
+ * name it without ambiguity, and reports a colliding id where the container's {@link
+ * io.usernetes.identity.declared.PoolView view} puts it.
  *
  * <p>Read at first use and again whenever the file is another version ({@link FileVersion}: one
- * lookup and one {@code statx} per use), so a build's {@code useradd app && chown app f} records
- * the new user's id.
+ * lookup and one {@code statx} per {@link #current}), so a build's {@code useradd app && chown app
+ * f} records the new user's id; getattr asks {@link #recent}, checked at most every second.
  */
-public final class ImageAccounts implements Supplier<HostIdResolver> {
+public final class ImageAccounts implements DeclaredAccounts {
   private static final Logger LOG = LoggerFactory.getLogger(ImageAccounts.class);
-  /** Larger account files are not read: an image that big is not describing its users. */
-  private static final int MAX_SIZE = 4 << 20;
+  private static final long RECENT_NANOS = 1_000_000_000L;
 
   private final LayerStack stack;
   private final IdMap map;
@@ -39,16 +43,26 @@ public final class ImageAccounts implements Supplier<HostIdResolver> {
   private final byte[] path;
   private FileVersion version;
   private HostIdResolver resolver;
+  private long checkedAt;
 
   public ImageAccounts(LayerStack stack, IdMap map, AccountFile.Kind kind) {
     this.stack = stack;
     this.map = map;
     this.kind = kind;
-    this.path = (kind == AccountFile.Kind.PASSWD ? "etc/passwd" : "etc/group").getBytes(StandardCharsets.US_ASCII);
+    this.path = ("etc/" + kind.fileName()).getBytes(StandardCharsets.US_ASCII);
   }
 
   @Override
-  public synchronized HostIdResolver get() {
+  public synchronized HostIdResolver recent() {
+    if (resolver != null && System.nanoTime() - checkedAt < RECENT_NANOS) {
+      return resolver;
+    }
+    return current();
+  }
+
+  @Override
+  public synchronized HostIdResolver current() {
+    checkedAt = System.nanoTime();
     String name = new String(path, StandardCharsets.US_ASCII);
     try {
       Node n = lookupOrNull();
@@ -56,13 +70,21 @@ public final class ImageAccounts implements Supplier<HostIdResolver> {
         return reread(FileVersion.NONE, "", name);
       }
       try (Fd dir = stack.dir(n.layer(), MergedPath.parent(path))) {
-        FileVersion now = FileVersion.of(Attributes.statx(dir, MergedPath.name(path)));
+        Stat st = Attributes.statx(dir, MergedPath.name(path));
+        FileVersion now = FileVersion.of(st);
         if (resolver != null && now.equals(version)) {
           return resolver;
         }
+        if (st.type() != Stat.S_IFREG || st.size() > RootfsAccountFile.MAX_SIZE) {
+          LOG.warn("/{} is not a regular file of at most {} bytes, ignored", name, RootfsAccountFile.MAX_SIZE);
+          return reread(now, "", name);
+        }
         try (Fd f = Open.openat(dir, MergedPath.name(path), OpenFlags.O_RDONLY | OpenFlags.O_NOFOLLOW
             | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC, 0)) {
-          return reread(now, read(f), name);
+          List<String> warnings = new ArrayList<>();
+          String text = RootfsAccountFile.contentsOf(f, st.size(), "/" + name, warnings);
+          warnings.forEach(w -> LOG.warn("{}", w));
+          return reread(now, text, name);
         }
       }
     } catch (ErrnoException e) {
@@ -89,19 +111,10 @@ public final class ImageAccounts implements Supplier<HostIdResolver> {
     }
     AccountFile accounts = AccountFile.parse(kind, content);
     accounts.warnings().forEach(w -> LOG.warn("/{}: {}", name, w));
-    resolver = HostIdResolver.of(map, accounts.accounts());
+    resolver = HostIdResolver.inContainer(map, accounts.accounts());
     version = now;
     LOG.info("/{} declares {} ids", name, accounts.accounts().size());
+    resolver.view().moves().forEach(m -> LOG.info("/{}: {}", name, m));
     return resolver;
-  }
-
-  private static String read(Fd f) throws ErrnoException {
-    byte[] buf = new byte[MAX_SIZE];
-    int total = 0;
-    int r;
-    while (total < buf.length && (r = FileData.pread(f, buf, total, buf.length - total, total)) > 0) {
-      total += r;
-    }
-    return new String(buf, 0, total, StandardCharsets.ISO_8859_1);
   }
 }

@@ -3,7 +3,6 @@ package io.usernetes.identity.mount;
 import io.usernetes.identity.config.Configuration;
 import io.usernetes.identity.config.ReportMode;
 import io.usernetes.identity.declared.AccountFile;
-import io.usernetes.identity.declared.HostIdResolver;
 import io.usernetes.identity.idmap.IdMap;
 import io.usernetes.identity.idmap.UserNamespaceMap;
 import io.usernetes.identity.kernel.Attributes;
@@ -30,7 +29,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,9 +151,9 @@ public final class MountSetup {
     OptionalLong squash = kind.equals("uid") ? options.squashedUid() : options.squashedGid();
     ViewMapping view = squash.isPresent() ? ViewMapping.squash(squash.getAsLong())
         : ViewMapping.of(kind.equals("uid") ? options.uidMapping() : options.gidMapping());
-    Supplier<HostIdResolver> declared = new ImageAccounts(stack, map, accounts);
+    ImageAccounts declared = new ImageAccounts(stack, map, accounts);
     LOG.debug("{} map {} ({}), view {}", kind, map, local.translates() ? "host ids through the namespace" : "local ids", view);
-    return new OwnershipTranslator(mode, map, local, view, declared::get, CALLERS, kind.equals("gid"));
+    return new OwnershipTranslator(mode, map, local, view, declared, CALLERS, kind.equals("gid"));
   }
 
   private static void closeAll(List<Layer> layers, WorkDir work) {

@@ -3,9 +3,9 @@ package io.usernetes.identity.ownership;
 import io.usernetes.identity.config.ReportMode;
 import io.usernetes.identity.declared.HostIdResolver;
 import io.usernetes.identity.declared.Resolution;
+import io.usernetes.identity.declared.PoolView;
 import io.usernetes.identity.idmap.IdMap;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
 
 /**
  * The ownership virtualisation of the mount for one kind of id (uids or gids): which id getattr
@@ -15,8 +15,10 @@ import java.util.function.Supplier;
  * record when the record maps to the file's host owner, else the stored id — and store the pool
  * id plus a record. Host mode (a small namespace): report the stored (host) id, the only kind
  * the namespace can represent; the kernel only lets callers chown to such ids, so store it as
- * given and record the true id when the ids the image declares name it without ambiguity.
- * Never reports an id the namespace cannot represent.
+ * given and record the true id when the ids the image declares name it without ambiguity. Where
+ * two declared ids share a hash, the one that moved in the container's {@link PoolView} is
+ * reported on its other pool id, which the container's sparse namespace shows as its true id;
+ * the disk keeps the hash and the record. Never reports an id the namespace cannot represent.
  */
 public final class OwnershipTranslator {
   /** What to store: the backing file's local owner and its record ({@code ABSENT}: remove it). */
@@ -26,7 +28,7 @@ public final class OwnershipTranslator {
   private final IdMap map;
   private final LocalIds local;
   private final ViewMapping view;
-  private final Supplier<HostIdResolver> declared;
+  private final DeclaredAccounts declared;
   private final CallerNamespaces callers;
   private final boolean gids;
 
@@ -37,7 +39,7 @@ public final class OwnershipTranslator {
    * @param gids whether this translates gids (a caller's gid_map) rather than uids
    */
   public OwnershipTranslator(ReportMode mode, IdMap map, LocalIds local, ViewMapping view,
-      Supplier<HostIdResolver> declared, CallerNamespaces callers, boolean gids) {
+      DeclaredAccounts declared, CallerNamespaces callers, boolean gids) {
     if (mode == ReportMode.AUTO) {
       throw new IllegalArgumentException("resolve the report mode before building a translator");
     }
@@ -56,14 +58,15 @@ public final class OwnershipTranslator {
 
   /**
    * Whether a file owned by {@code localOwner} can carry a record that changes what getattr shows:
-   * only in container mode, and only for owners some other container id maps to (pool ids and
-   * pinned ids that are not themselves). Saves two xattr reads for every other file.
+   * in container mode, owners some other container id maps to (pool ids and pinned ids that are
+   * not themselves); in host mode, pool ids some declared id moved away from. Saves two xattr
+   * reads for every other file.
    */
   public boolean needsRecord(long localOwner) {
-    if (mode != ReportMode.CONTAINER) {
-      return false;
-    }
     long host = local.toHost(localOwner);
+    if (mode != ReportMode.CONTAINER) {
+      return declared.recent().view().movedFrom(host);
+    }
     if (map.isPoolHost(host)) {
       return true;
     }
@@ -74,11 +77,16 @@ public final class OwnershipTranslator {
   /**
    * The true id of a lower layer's override (containers-storage's {@code force_mask}). Written at
    * an import, the override is the image's own id; written at a commit of a host-mode mount, it is
-   * what the mount showed — the pool id — and the record the mount showed beside it names the
-   * true id: a record that maps to the override's id is that commit's, and believed.
+   * what the mount showed — the pool id, or the id a colliding id moved to — and the record the
+   * mount showed beside it names the true id: a record that maps to the override's id is that
+   * commit's, and believed.
    */
   public long trueIdOfOverride(long overrideId, RecordValue record) {
-    return mode == ReportMode.HOST && record.isValid() && map.toHost(record.id()) == local.toHost(overrideId)
+    if (mode != ReportMode.HOST || !record.isValid()) {
+      return overrideId;
+    }
+    long host = local.toHost(overrideId);
+    return map.toHost(record.id()) == host || declared.recent().view().hostOf(record.id()) == host
         ? record.id() : overrideId;
   }
 
@@ -110,17 +118,30 @@ public final class OwnershipTranslator {
       long stored = override.isPresent()
           ? local.toLocal(map.toHost(override.getAsLong()))
           : localOwner;
-      shown = view.toView(stored);
+      // only a record or an override can say a file is a moved id's (a bare hash is its holder's)
+      shown = view.toView(override.isPresent() || record.isValid()
+          ? moved(stored, trueId(localOwner, record, override)) : stored);
     }
     return local.representable(shown) ? shown : localOwner;
+  }
+
+  /** Host mode: where the file's true id sits in the container, if it moved off its hash. */
+  private long moved(long stored, long trueId) {
+    long host = local.toHost(stored);
+    if (map.toHost(trueId) != host || !map.isPoolHost(host)) {
+      return stored;
+    }
+    OptionalLong to = declared.recent().view().movedTo(trueId);
+    return to.isPresent() ? local.toLocal(to.getAsLong()) : stored;
   }
 
   /**
    * What to store when a caller sets owner {@code requested} (a chown, or the caller's own id for a
    * new file). Null means "leave the owner alone" (squash mappings accept chown and ignore it).
-   * In host mode the true id recorded is what the caller's own namespace calls the id (a sparse
-   * namespace names 1633 60000 without ambiguity), when that name is one the map sends to the id
-   * stored; else the one id the image declares for it, if only one.
+   * In host mode the true id is what the caller's own namespace calls the id (a sparse namespace
+   * names 1633 60000 without ambiguity), when that name sits on the id in the container's view;
+   * else the one id the image declares there, if only one. A true id is stored as its hash plus
+   * a record, even where the container shows it on the pool id it moved to.
    *
    * @param callerPid the calling process, 0 when unknown
    * @throws IdNotMappableException when the view mapping has no stored id for {@code requested}
@@ -136,14 +157,14 @@ public final class OwnershipTranslator {
     if (mode == ReportMode.CONTAINER) {
       return storeTrue(stored);
     }
+    long host = local.toHost(stored);
+    HostIdResolver image = declared.current();
     OptionalLong named = callers.nameIn(callerPid, stored, gids);
-    if (named.isPresent() && map.toHost(named.getAsLong()) == local.toHost(stored)) {
-      long c = named.getAsLong();
-      return new Decision(stored, c == stored ? RecordValue.absent() : RecordValue.of(c));
+    if (named.isPresent() && image.view().hostOf(named.getAsLong()) == host) {
+      return storeTrue(named.getAsLong());
     }
-    Resolution r = declared.get().resolve(local.toHost(stored));
-    boolean record = r.source().isCertain() && r.container() != stored;
-    return new Decision(stored, record ? RecordValue.of(r.container()) : RecordValue.absent());
+    Resolution r = image.resolve(host);
+    return r.source().isCertain() ? storeTrue(r.container()) : new Decision(stored, RecordValue.absent());
   }
 
   /**

@@ -49,6 +49,8 @@ public final class ContainerNamespace {
     gids.addAll(config.mountIds("gid"));
     SparseIdMap u = SparseIdMaps.compute(uidMap, passwd.file().accounts(), uids, existing(config, "uidMappings", warnings));
     SparseIdMap g = SparseIdMaps.compute(gidMap, group.file().accounts(), gids, existing(config, "gidMappings", warnings));
+    u.moves().forEach(m -> warnings.add("uid " + m));
+    g.moves().forEach(m -> warnings.add("gid " + m));
     for (LeftOut l : u.leftOut()) {
       warnings.add("uid " + l);
     }

@@ -35,8 +35,8 @@ public record ImageDeclarations(HostIdResolver users, HostIdResolver groups, int
     List<String> warnings = new ArrayList<>();
     RootfsAccountFile passwd = RootfsAccountFile.read(root, AccountFile.Kind.PASSWD, warnings);
     RootfsAccountFile group = RootfsAccountFile.read(root, AccountFile.Kind.GROUP, warnings);
-    return new ImageDeclarations(HostIdResolver.of(uidMap, passwd.file().accounts()),
-        HostIdResolver.of(gidMap, group.file().accounts()), passwd.file().accounts().size(),
+    return new ImageDeclarations(HostIdResolver.inContainer(uidMap, passwd.file().accounts()),
+        HostIdResolver.inContainer(gidMap, group.file().accounts()), passwd.file().accounts().size(),
         group.file().accounts().size(), List.of(passwd.version(), group.version()), warnings);
   }
 

@@ -1,5 +1,6 @@
 package io.usernetes.identity.userns;
 
+import io.usernetes.identity.declared.PoolView;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
@@ -15,10 +16,12 @@ public final class SparseIdMap {
 
   private final List<IdMappingLine> lines;
   private final List<LeftOut> leftOut;
+  private final List<PoolView.Move> moves;
 
-  SparseIdMap(List<IdMappingLine> lines, List<LeftOut> leftOut) {
+  SparseIdMap(List<IdMappingLine> lines, List<LeftOut> leftOut, List<PoolView.Move> moves) {
     this.lines = List.copyOf(lines);
     this.leftOut = List.copyOf(leftOut);
+    this.moves = List.copyOf(moves);
   }
 
   /** The lines, by container id: what goes into the OCI config's mappings. */
@@ -29,6 +32,11 @@ public final class SparseIdMap {
   /** Every id asked for that is not mapped, by container id. */
   public List<LeftOut> leftOut() {
     return leftOut;
+  }
+
+  /** The declared ids that sit on another pool id than their hash, as the mount reports them. */
+  public List<PoolView.Move> moves() {
+    return moves;
   }
 
   public List<LeftOut> leftOut(LeftOut.Reason reason) {

@@ -1,6 +1,7 @@
 package io.usernetes.identity.userns;
 
 import io.usernetes.identity.declared.DeclaredId;
+import io.usernetes.identity.declared.PoolView;
 import io.usernetes.identity.idmap.IdMap;
 import io.usernetes.identity.idmap.Ids;
 import java.util.ArrayList;
@@ -17,9 +18,11 @@ import java.util.TreeMap;
 
 /**
  * Computes a container's sparse uid or gid map from the id map, the ids its image declares and
- * the ids it must have. Each mapped id gets {@link IdMap#toHost} (expressed through the config's
- * own mapping when there is one); what cannot be mapped is {@link LeftOut left out} and named,
- * never thrown, so a container always gets a map.
+ * the ids it must have. Each declared id gets its pool id in the container's {@link PoolView} (its
+ * hash, or the free pool id a colliding id moved to, as the mount program reports it), each other
+ * id {@link IdMap#toHost}, expressed through the config's own mapping when there is one; what
+ * cannot be mapped is {@link LeftOut left out} and named, never thrown, so a container always gets
+ * a map.
  *
  * <p>No check keeps an id off another id's pinned host id: the id map's segments are disjoint on
  * the host side and a {@link ConfigMapping} is one to one, so only a pinned id can land there.
@@ -40,12 +43,14 @@ public final class SparseIdMaps {
    *     gids); aliases and repeats count once
    * @param required ids mapped whatever else happens, the one that matters most first: the
    *     process's own id, then e.g. root, additional gids, ids the mounts name ({@code gid=5}). Of
-   *     two that share a host id the earlier keeps it; repeats count once
+   *     two that share a host id the earlier keeps it, and one the image does not declare takes
+   *     its hash from a declared id; repeats count once
    */
   public static SparseIdMap compute(IdMap map, Collection<DeclaredId> declared, List<Long> required,
       ConfigMapping config) {
     List<LeftOut> leftOut = new ArrayList<>();
     Map<Long, String> names = namesById(declared);
+    PoolView view = PoolView.of(map, declared);
     Set<Long> requiredIds = new LinkedHashSet<>(required);
     // the order of precedence: required ids as given, then declared ones lowest first (as the
     // supervisor decides among declared ids that share a host id), so the first claim keeps it
@@ -60,7 +65,7 @@ public final class SparseIdMaps {
             + " is not an id (0 to " + Ids.MAX_ID + ")"));
         continue;
       }
-      long poolHost = map.toHost(id);
+      long poolHost = view.hostOf(id);
       OptionalLong host = config.toParent(poolHost);
       if (host.isEmpty()) {
         leftOut.add(new LeftOut(id, LeftOut.Reason.NOT_IN_CONFIG_MAPPING, named(id, names)
@@ -72,7 +77,8 @@ public final class SparseIdMaps {
       if (holder != null) {
         leftOut.add(new LeftOut(id, LeftOut.Reason.COLLISION, named(id, names) + " shares host id "
             + host.getAsLong() + " with " + named(holder, names) + ", which keeps it ("
-            + (requiredIds.contains(holder) ? "required" : "the lowest id on it") + ")"));
+            + (requiredIds.contains(holder) ? "required" : "the lowest id on it; no pool id is left for it to move to")
+            + ")"));
         continue;
       }
       claimed.put(id, host.getAsLong());
@@ -88,7 +94,7 @@ public final class SparseIdMaps {
       }
     }
     leftOut.sort(Comparator.comparingLong(LeftOut::containerId));
-    return new SparseIdMap(budget.lines(), leftOut);
+    return new SparseIdMap(budget.lines(), leftOut, view.moves());
   }
 
   /** Declared ids in ascending order, with their names (aliases joined by commas). */

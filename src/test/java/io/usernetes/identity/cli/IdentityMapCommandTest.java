@@ -76,10 +76,36 @@ class IdentityMapCommandTest {
   }
 
   @Test
+  void usernsPrintsTheMapsIdentityRuntimeGivesAContainer() throws IOException {
+    Files.writeString(dir.resolve("group"), "root:x:0:\nsite:x:60000:\n");
+    CliRun run = CliRun.of("userns", "--passwd", passwd().toString(), "--group", dir.resolve("group").toString(),
+        "--uid", "60000", "--gid", "60000,5");
+    assertEquals(0, run.status(), run.err());
+    assertEquals("uid_map:\n0 0 1\n1428 1633 1\n60000 1634 1\n65534 2000 1\n"
+        + "gid_map:\n0 0 1\n5 1237 1\n60000 1633 1\n", run.out());
+    assertEquals("uid 60000 (alice) shares pool id 1633 with 1428 (bob), which keeps it; in this container 60000"
+        + " is on pool id 1634\n", run.err());
+    CliRun only = CliRun.of("userns", "--passwd", passwd().toString(), "--only", "uid");
+    assertEquals("0 0 1\n1428 1633 1\n60000 1634 1\n65534 2000 1\n", only.out());
+    assertEquals(2, CliRun.of("userns", "--only", "both").status());
+    // an undeclared process user takes its hash: bob is left out, and the exit status says so
+    CliRun taken = CliRun.of("userns", "--passwd", dir.resolve("group").toString().replace("group", "bob"));
+    assertEquals(2, taken.status(), "an unreadable file is bad input");
+    Files.writeString(dir.resolve("bob"), "bob:x:1428:1428::/:/bin/sh\n");
+    CliRun displaced = CliRun.of("userns", "--passwd", dir.resolve("bob").toString(), "--uid", "60000");
+    assertEquals(1, displaced.status());
+    assertEquals("0 0 1\n60000 1633 1\n", displaced.out().replace("uid_map:\n", "").replace("gid_map:\n0 0 1\n", ""));
+    assertTrue(displaced.err().startsWith("uid left out: 1428: 1428 (bob) shares host id 1633 with 60000"), displaced.err());
+  }
+
+  @Test
   void containerResolvesThroughThePasswdFileAndFlagsAmbiguity() throws IOException {
     CliRun ambiguous = CliRun.of("container", "1633", "--passwd", passwd().toString());
     assertEquals(1, ambiguous.status());
-    assertTrue(ambiguous.out().startsWith("uid: host 1633 -> AMBIGUOUS: 1428 (bob), 60000 (alice)"));
+    assertEquals("uid: host 1633 -> AMBIGUOUS: 1428 (bob), 60000 (alice) all map here; in a container 1428 keeps it,"
+        + " 60000 moves to 1634\n", ambiguous.out());
+    assertEquals("uid: host 1634 -> 1634 (no declared id maps here; in a container 60000 moves here)\n",
+        CliRun.of("container", "1634", "--passwd", passwd().toString()).out());
     CliRun pinned = CliRun.of("container", "2000", "--passwd", passwd().toString());
     assertEquals(0, pinned.status());
     assertEquals("uid: host 2000 -> 65534 (pinned)\n", pinned.out());

@@ -19,9 +19,10 @@ class DemoIT {
     assertTrue(r.out().contains("1633 merged/home/alice/results.txt"), "the forged record is ignored: " + r.out());
     assertTrue(r.out().contains("uid=60000 gid=60000"), r.out());
     // the 2,000-id node: host mode in the node's namespace, true ids in the container's sparse one
-    assertTrue(r.out().matches("(?s).*host mode\\)\n1633:1633 merged2/home/alice/results.txt\n.*"), r.out());
+    // alice (60000) shares 1633 with bob (1428), who keeps it: in this container she is on 1634
+    assertTrue(r.out().matches("(?s).*host mode\\)\n1634:1633 merged2/home/alice/results.txt\n.*"), r.out());
     assertTrue(r.out().contains("'merged2/home/alice/results.txt': Invalid argument"), r.out());
-    assertTrue(r.out().matches("(?s).*uid_map.*\n\s+60000\s+1633\s+1\n.*"), r.out());
+    assertTrue(r.out().matches("(?s).*uid_map.*\n\\s+1428\\s+1633\\s+1\n\\s+60000\\s+1634\\s+1\n.*"), r.out());
     assertTrue(r.out().contains("60000:60000 merged2/home/alice/results.txt\n"), r.out());
     assertTrue(r.out().contains("60000:60000 merged2/home/alice/new\n"), r.out());
     assertTrue(r.out().contains("1633:1633 upper2/home/alice/new\n"), "stored as the pool id: " + r.out());

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ids, so the kernel itself shows, checks and stores true ids — no supervisor involved.
  */
 class IdentityRuntimeIT {
-  private static final List<String> APPLETS = List.of("stat", "touch", "chown", "find", "sort", "ls", "[", "echo");
+  private static final List<String> APPLETS = List.of("stat", "touch", "chown", "find", "sort", "ls", "[", "echo",
+      "su");
 
   @TempDir Path dir;
 
@@ -31,7 +32,8 @@ class IdentityRuntimeIT {
           + "bob:x:1428:1428::/home/bob:/bin/sh\nalice:x:60000:60000::/home/alice:/bin/sh\n"
           + "nobody:x:65534:65534::/:/bin/false\n");
       Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\nsvc:x:1000:\nbob:x:1428:\nalice:x:60000:\n");
-      Sh.ok("cd " + rootfs + "; mkdir -p home/alice srv/svc; echo hi > home/alice/data; chown -R 60000:60000 home/alice\n"
+      Sh.ok("cd " + rootfs + "; mkdir -p home/alice home/bob srv/svc; echo hi > home/alice/data; chown -R 60000:60000 home/alice\n"
+          + "echo hi > home/bob/own; chown -R 1428:1428 home/bob; chmod 0644 home/alice/data home/bob/own\n"
           + "chown -R 1000:1000 srv/svc; tar --numeric-owner -C " + rootfs + " -cf " + dir + "/image.tar .\n"
           + "chmod a+r " + dir + "/image.tar");
       user.ok("podman import -q " + dir + "/image.tar localhost/ids >/dev/null");
@@ -68,6 +70,20 @@ class IdentityRuntimeIT {
       assertEquals("60000:60000 /home/alice/data\n60000:60000 /home/alice/f\n", user.ok(runtime
           + "--rm --user alice localhost/ids2 stat -c '%u:%g %n' /home/alice/data /home/alice/f"));
       user.ok("podman rm alice >/dev/null");
+      // alice (60000) and bob (1428) share pool id 1633; in the container alice is on 1634 (the
+      // mount reports her files there, the namespace maps her there) and each is a user of its own
+      assertEquals("1428 1428:1428\nbob owns his\nbob cannot write alices\n"
+          + "60000 60000:60000\nalice owns hers\nalice cannot write bobs\n"
+          + "1000 1000:1000\nsvc cannot write alices\n"
+          + "60000:60000 /home/alice/data\n1428:1428 /home/bob/new\n1428:1428 /home/bob/own\n",
+          user.ok(runtime + "--rm --user 0 localhost/ids sh -c '"
+              + "su bob -c \"echo \\$(id -u) \\$(echo b > /home/bob/new; stat -c %u:%g /home/bob/new)\n"
+              + "  [ -O /home/bob/own ] && echo bob owns his; echo x 2>/dev/null >> /home/alice/data || echo bob cannot write alices\"\n"
+              + "su alice -c \"echo \\$(id -u) \\$(stat -c %u:%g /home/alice/data)\n"
+              + "  [ -O /home/alice/data ] && echo alice owns hers; echo x 2>/dev/null >> /home/bob/own || echo alice cannot write bobs\"\n"
+              + "su svc -c \"echo \\$(id -u) \\$(stat -c %u:%g /srv/svc)\n"
+              + "  echo x 2>/dev/null >> /home/alice/data || echo svc cannot write alices\"\n"
+              + "stat -c \"%u:%g %n\" /home/alice/data /home/bob/new /home/bob/own'"));
       assertEquals("1000:1000\n", user.ok(runtime + "--rm --user svc localhost/ids sh -c '"
           + "echo x > /srv/svc/new && stat -c %u:%g /srv/svc/new'"), "svc writes its own image files");
     }

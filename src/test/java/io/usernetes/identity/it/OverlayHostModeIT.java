@@ -54,28 +54,35 @@ class OverlayHostModeIT {
   }
 
   @Test
-  void showsHostIdsAndRecordsOnlyUnambiguousDeclaredIds() throws Exception {
+  void showsHostIdsAndRecordsTrueIdsInTheContainersView() throws Exception {
     Layers l = Layers.in(dir, 1);
     Sh.ok("chmod 0755 " + dir + "; cd " + l.lower(1) + "; mkdir etc; printf '" + PASSWD + "' > etc/passwd\n"
         + "printf '" + GROUP + "' > etc/group\n"
         + "echo x > mine; chown 1633:1633 mine; setfattr -n user.usernetes.uid -v 60000 mine\n"
-        + "echo x > unmapped; chown 60000:60000 unmapped; echo x > a; echo x > b; echo x > c");
+        + "echo x > unmapped; chown 60000:60000 unmapped; echo x > a; echo x > b; echo x > c; echo x > d");
     assertEquals("0 0 1\n1 1 1999\n65534 2000 2\n", in("cat /proc/self/uid_map | tr -s ' ' | sed 's/^ //'"));
     try (OverlayMount m = OverlayMount.mountIn(enter, List.of(), "-o", l.options(), l.mnt.toString())) {
-      assertEquals("1633:1633 65534:65534\n", in("cd " + l.mnt + "; echo $(stat -c %u:%g mine unmapped)"),
+      // site (60000) and other (1428) share 1633; other keeps it, and in this container site is
+      // on the next free pool id, 1634: mine has a uid record of 60000, its gid is other's
+      assertEquals("1634:1633 65534:65534\n", in("cd " + l.mnt + "; echo $(stat -c %u:%g mine unmapped)"),
           "host ids, overflow for what the namespace cannot map");
       Sh.Result refused = Sh.bash(enter, "chown 60000 " + l.m("a"));
       assertTrue(refused.status() != 0 && refused.err().contains("Invalid argument"), refused.err());
-      in("cd " + l.mnt + "; chown 1520:1520 a; chown 1633:1633 b; touch new; chown 1500 c");
-      assertEquals("1520:1520 1633:1633 0:0 1500:0\n", in("cd " + l.mnt + "; echo $(stat -c %u:%g a b new c)"));
+      in("cd " + l.mnt + "; chown 1520:1520 a; chown 1633:1633 b; touch new; chown 1500 c; chown 1634:1634 d");
+      assertEquals("1520:1520 1633:1633 0:0 1500:0 1634:1634\n", in("cd " + l.mnt + "; echo $(stat -c %u:%g a b new c d)"));
     }
     Path u = l.upper;
-    assertEquals("1520:1520 1633:1633 1500:0\n", Sh.ok("cd " + u + "; echo $(stat -c %u:%g a b c)"));
+    assertEquals("1520:1520 1633:1633 1500:0 1633:1633\n", Sh.ok("cd " + u + "; echo $(stat -c %u:%g a b c d)"),
+        "on disk the hash");
     assertEquals("user.usernetes.gid=\"1000\"\nuser.usernetes.uid=\"1000\"\n",
         Sh.ok("getfattr -d -m '^user.usernetes' " + u.resolve("a") + " | grep '^user' | sort"),
         "1520 is svc (1000) in the image");
-    assertEquals("", Sh.ok("getfattr -d -m '^user.usernetes' " + u.resolve("b")),
-        "1633 is 60000 or 1428: ambiguous, so no record");
+    assertEquals("user.usernetes.gid=\"1428\"\nuser.usernetes.uid=\"1428\"\n",
+        Sh.ok("getfattr -d -m '^user.usernetes' " + u.resolve("b") + " | grep '^user' | sort"),
+        "in this container 1633 is other (1428)");
+    assertEquals("user.usernetes.gid=\"60000\"\nuser.usernetes.uid=\"60000\"\n",
+        Sh.ok("getfattr -d -m '^user.usernetes' " + u.resolve("d") + " | grep '^user' | sort"),
+        "and 1634 is site (60000), stored on its hash");
     assertEquals("", Sh.ok("getfattr -d -m '^user.usernetes' " + u.resolve("c")), "1500 is not declared");
   }
 

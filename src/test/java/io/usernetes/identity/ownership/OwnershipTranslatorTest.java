@@ -81,6 +81,24 @@ class OwnershipTranslatorTest {
   }
 
   @Test
+  void hostModeShowsAMovedIdOnItsOwnPoolIdAndStoresItsHashWithTheRecord() {
+    // in this container alice (60000) moved from 1633, which bob (1428) keeps, to 1634
+    HostIdResolver view = HostIdResolver.inContainer(MAP, List.of(new DeclaredId("alice", 60000),
+        new DeclaredId("bob", 1428), new DeclaredId("svc", 1000)));
+    OwnershipTranslator t = new OwnershipTranslator(ReportMode.HOST, MAP, LocalIds.choose(MAP, HPC, "uid-map"),
+        ViewMapping.NONE, () -> view, CallerNamespaces.none(), false);
+    assertTrue(t.needsRecord(1633), "files on 1633 may be alice's");
+    assertTrue(!t.needsRecord(1520) && !t.needsRecord(1634));
+    assertEquals(1634, t.report(1633, RecordValue.of(60000), OptionalLong.empty()));
+    assertEquals(1633, t.report(1633, RecordValue.of(1428), OptionalLong.empty()));
+    assertEquals(1633, t.report(1633, RecordValue.absent(), OptionalLong.empty()), "a bare hash is its holder's");
+    assertEquals(1634, t.report(0, RecordValue.absent(), OptionalLong.of(60000)), "an import's override");
+    assertEquals(new OwnershipTranslator.Decision(1633, RecordValue.of(60000)), t.store(1634, 0));
+    assertEquals(new OwnershipTranslator.Decision(1633, RecordValue.of(1428)), t.store(1633, 0));
+    assertEquals(60000, t.trueIdOfOverride(1634, RecordValue.of(60000)), "a commit of what the mount showed");
+  }
+
+  @Test
   void hostModeTranslatesOverridesIntoTheNamespace() {
     assertEquals(65534, host().report(0, RecordValue.absent(), OptionalLong.of(65534)));
     assertEquals(1633, host().report(0, RecordValue.absent(), OptionalLong.of(60000)));

@@ -37,7 +37,8 @@ class ContainerNamespaceTest {
     BundleConfig config = BundleConfig.read(bundle);
     ContainerNamespace.Applied a = ContainerNamespace.apply(config, IdMap.defaultMap(), IdMap.defaultMap());
     config.write();
-    assertTrue(a.warnings().stream().anyMatch(w -> w.startsWith("uid ") && w.contains("1428")), a.warnings().toString());
+    assertTrue(a.warnings().stream().anyMatch(w -> w.startsWith("uid 60000 (alice) shares pool id 1633 with 1428 (bob)")),
+        a.warnings().toString());
     return new ObjectMapper().readTree(bundle.resolve("config.json").toFile()).get("linux");
   }
 
@@ -53,8 +54,8 @@ class ContainerNamespaceTest {
   void theImagesUsersAndTheProcessKeepTheirPoolIdsAndDevptsItsGroup() throws Exception {
     JsonNode linux = applied("", "");
     assertEquals("user", linux.get("namespaces").get(2).get("type").asText());
-    assertEquals(List.of("0 0 1", "1000 1520 1", "60000 1633 1", "65534 2000 1"), lines(linux.get("uidMappings")),
-        "bob (1428) shares 1633 with the process's own user and is left out");
+    assertEquals(List.of("0 0 1", "1000 1520 1", "1428 1633 1", "60000 1634 1", "65534 2000 1"),
+        lines(linux.get("uidMappings")), "alice (60000) shares 1633 with bob (1428) and moves to 1634");
     List<String> gids = lines(linux.get("gidMappings"));
     assertTrue(gids.contains("60000 1633 1") && gids.contains("5 1237 1") && gids.contains("100 " + IdMap.defaultMap().toHost(100) + " 1"),
         gids.toString());
@@ -70,7 +71,8 @@ class ContainerNamespaceTest {
     }
     assertEquals(1, userNamespaces, "the config's own user namespace, not a second one");
     // the pool ids are ids of the config's container side: 1633 is its 1634
-    assertEquals(List.of("0 1 1", "1000 1521 1", "60000 1634 1", "65534 2001 1"), lines(linux.get("uidMappings")));
+    assertEquals(List.of("0 1 1", "1000 1521 1", "1428 1634 1", "60000 1635 1", "65534 2001 1"),
+        lines(linux.get("uidMappings")));
   }
 
   @Test

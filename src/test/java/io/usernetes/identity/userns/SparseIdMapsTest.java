@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.usernetes.identity.declared.AccountFile;
 import io.usernetes.identity.declared.DeclaredId;
+import io.usernetes.identity.declared.PoolView;
 import io.usernetes.identity.idmap.IdMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,30 +23,33 @@ class SparseIdMapsTest {
       nobody:x:65534:65534:nobody:/:/sbin/nologin
       """).accounts();
 
+  /** The map of the image, whoever runs: what the mount program reports from the same passwd. */
+  private static final String IMAGE_MAP =
+      "0 0 1\n1000 1520 1\n1428 1633 1\n60000 1634 1\n65534 2000 1\n";
+
   @Test
-  void processUserKeepsItsPoolIdAndTheOtherIdOnItIsReported() {
+  void collidingIdsBothKeepAnIdOfTheirOwnTheHigherOnTheNextFreePoolId() {
     SparseIdMap uids = SparseIdMaps.compute(MAP, IMAGE, List.of(60000L, 0L));
-    assertEquals("0 0 1\n1000 1520 1\n60000 1633 1\n65534 2000 1\n", uids.toString());
+    assertEquals(IMAGE_MAP, uids.toString());
+    assertEquals(List.of(), uids.leftOut());
+    assertEquals(List.of(new PoolView.Move(new DeclaredId("alice", 60000), 1633,
+        new DeclaredId("bob", 1428), 1634)), uids.moves());
+  }
+
+  @Test
+  void theViewDoesNotDependOnTheProcessUser() {
+    assertEquals(IMAGE_MAP, SparseIdMaps.compute(MAP, IMAGE, List.of(1428L, 0L)).toString());
+    assertEquals(IMAGE_MAP, SparseIdMaps.compute(MAP, IMAGE, List.of()).toString(),
+        "with no required id (root is declared too)");
+  }
+
+  @Test
+  void aRequiredIdTheImageDoesNotDeclareTakesItsHashFromADeclaredOne() {
+    List<DeclaredId> bobOnly = List.of(new DeclaredId("bob", 1428));
+    SparseIdMap uids = SparseIdMaps.compute(MAP, bobOnly, List.of(60000L));
+    assertEquals("60000 1633 1\n", uids.toString());
     assertEquals(List.of(new LeftOut(1428, LeftOut.Reason.COLLISION,
-        "1428 (bob) shares host id 1633 with 60000 (alice), which keeps it (required)")),
-        uids.leftOut());
-  }
-
-  @Test
-  void theOtherWayRoundTheOtherIdKeepsIt() {
-    SparseIdMap uids = SparseIdMaps.compute(MAP, IMAGE, List.of(1428L, 0L));
-    assertEquals(OptionalLong.of(1633), uids.hostOf(1428));
-    assertEquals(OptionalLong.empty(), uids.hostOf(60000));
-    assertEquals(List.of(60000L), leftOutIds(uids, LeftOut.Reason.COLLISION));
-  }
-
-  @Test
-  void withNoRequiredIdTheLowestIdKeepsTheSharedHostId() {
-    SparseIdMap uids = SparseIdMaps.compute(MAP, IMAGE, List.of());
-    assertEquals(OptionalLong.of(1633), uids.hostOf(1428));
-    assertEquals(
-        "60000 (alice) shares host id 1633 with 1428 (bob), which keeps it (the lowest id on it)",
-        uids.leftOut().get(0).detail());
+        "1428 (bob) shares host id 1633 with 60000, which keeps it (required)")), uids.leftOut());
   }
 
   @Test
@@ -54,7 +58,8 @@ class SparseIdMapsTest {
     SparseIdMap gids = SparseIdMaps.compute(MAP, IMAGE, List.of(60000L, 4242L, 0L, 5L));
     assertEquals(OptionalLong.of(1237), gids.hostOf(5));
     assertEquals(OptionalLong.of(MAP.toHost(4242)), gids.hostOf(4242));
-    assertEquals(List.of(1428L), leftOutIds(gids, LeftOut.Reason.COLLISION));
+    assertEquals(OptionalLong.of(1634), gids.hostOf(60000));
+    assertEquals(List.of(), gids.leftOut());
   }
 
   @Test
@@ -80,10 +85,8 @@ class SparseIdMapsTest {
     List<DeclaredId> image = new ArrayList<>(IMAGE);
     image.add(new DeclaredId("nfsnobody", 65535));
     SparseIdMap uids = SparseIdMaps.compute(MAP, image, List.of(60000L, 0L), config);
-    assertEquals("0 1 1\n1000 1521 1\n60000 1634 1\n65534 2001 1\n", uids.toString());
+    assertEquals("0 1 1\n1000 1521 1\n1428 1634 1\n60000 1635 1\n65534 2001 1\n", uids.toString());
     assertEquals(List.of(
-        new LeftOut(1428, LeftOut.Reason.COLLISION,
-            "1428 (bob) shares host id 1634 with 60000 (alice), which keeps it (required)"),
         new LeftOut(65535, LeftOut.Reason.NOT_IN_CONFIG_MAPPING,
             "65535 (nfsnobody) is on host id 2001, which has no id in the config's"
                 + " user-namespace mapping")),
@@ -102,7 +105,7 @@ class SparseIdMapsTest {
     SparseIdMap uids = SparseIdMaps.compute(MAP, image, List.of(3999L, 0L));
 
     assertEquals(SparseIdMap.MAX_LINES, uids.lines().size());
-    assertEquals(OptionalLong.of(MAP.toHost(3999)), uids.hostOf(3999));
+    assertEquals(OptionalLong.of(PoolView.of(MAP, image).hostOf(3999)), uids.hostOf(3999));
     assertEquals(OptionalLong.of(0), uids.hostOf(0));
     List<Long> overflow = leftOutIds(uids, LeftOut.Reason.LINE_LIMIT);
     assertTrue(!overflow.isEmpty() && !overflow.contains(3999L), () -> "overflow " + overflow);
@@ -125,12 +128,10 @@ class SparseIdMapsTest {
     image.add(new DeclaredId("broken", -3));
     SparseIdMap uids =
         SparseIdMaps.compute(MAP, image, List.of(60000L, 60000L, -1L, 4294967295L, 0L, -1L));
-    assertEquals("0 0 1\n1000 1520 1\n60000 1633 1\n65534 2000 1\n", uids.toString());
+    assertEquals(IMAGE_MAP, uids.toString());
     assertEquals(List.of(
         new LeftOut(-3, LeftOut.Reason.INVALID_ID, "-3 (broken) is not an id (0 to 4294967294)"),
         new LeftOut(-1, LeftOut.Reason.INVALID_ID, "-1 is not an id (0 to 4294967294)"),
-        new LeftOut(1428, LeftOut.Reason.COLLISION,
-            "1428 (bob) shares host id 1633 with 60000 (alice), which keeps it (required)"),
         new LeftOut(4294967295L, LeftOut.Reason.INVALID_ID,
             "4294967295 is not an id (0 to 4294967294)")),
         uids.leftOut());
