@@ -36,9 +36,12 @@ public final class RuntimeMain {
     try {
       Configuration config = ConfigLoader.forThisProcess().load(Map.of(), Optional.empty());
       BundleConfig bundle = BundleConfig.read(invocation.bundle().orElseThrow());
-      ContainerNamespace.Applied applied = ContainerNamespace.apply(bundle, config.uidMap(), config.gidMap());
+      Optional<ContainerNamespace.Applied> applied = ContainerNamespace.apply(bundle, config.uidMap(), config.gidMap());
+      if (applied.isEmpty()) {
+        return ExitCodes.OK;
+      }
       bundle.write();
-      for (String w : applied.warnings()) {
+      for (String w : applied.get().warnings()) {
         err.println(PROGRAM + ": warning: " + w);
       }
       return ExitCodes.OK;

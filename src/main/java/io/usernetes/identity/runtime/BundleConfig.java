@@ -25,6 +25,8 @@ import java.util.TreeSet;
  * of it.
  */
 public final class BundleConfig {
+  /** The annotation that says identity-runtime gave this config its namespace already. */
+  static final String ADDED = "usernetes.io/sparse-userns";
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Larger configs are not OCI configs a runtime would read either. */
   private static final long MAX_SIZE = 16 << 20;
@@ -117,8 +119,17 @@ public final class BundleConfig {
     return false;
   }
 
-  /** Gives the container a user namespace of its own (if it has none) with these maps. */
+  /** Whether {@link #setUserNamespace} made these maps: a bundle run again keeps them. */
+  public boolean sparseNamespaceAdded() {
+    return config.path("annotations").path(ADDED).isTextual();
+  }
+
+  /**
+   * Gives the container a user namespace of its own (if it has none) with these maps, and says so
+   * in an annotation.
+   */
   public void setUserNamespace(List<IdMappingLine> uids, List<IdMappingLine> gids) {
+    config.withObjectProperty("annotations").put(ADDED, "identity-runtime");
     ObjectNode linux = config.withObjectProperty("linux");
     if (!hasUserNamespace()) {
       ArrayNode namespaces = linux.has("namespaces") && linux.get("namespaces").isArray()

@@ -31,7 +31,14 @@ public final class ContainerNamespace {
   /** What was done, for the log: the two maps and what they left out. */
   public record Applied(SparseIdMap uids, SparseIdMap gids, List<String> warnings) {}
 
-  public static Applied apply(BundleConfig config, IdMap uidMap, IdMap gidMap) throws ErrnoException {
+  /**
+   * Adds the namespace to {@code config}; empty when an earlier run of the same bundle did (its
+   * maps would otherwise be composed with themselves).
+   */
+  public static Optional<Applied> apply(BundleConfig config, IdMap uidMap, IdMap gidMap) throws ErrnoException {
+    if (config.sparseNamespaceAdded()) {
+      return Optional.empty();
+    }
     List<String> warnings = new ArrayList<>();
     RootfsAccountFile passwd;
     RootfsAccountFile group;
@@ -58,7 +65,7 @@ public final class ContainerNamespace {
       warnings.add("gid " + l);
     }
     config.setUserNamespace(u.lines(), g.lines());
-    return new Applied(u, g, warnings);
+    return Optional.of(new Applied(u, g, warnings));
   }
 
   private static ConfigMapping existing(BundleConfig config, String kind, List<String> warnings) {

@@ -35,7 +35,7 @@ class ContainerNamespaceTest {
   private JsonNode applied(String namespaces, String linuxExtra) throws Exception {
     Files.writeString(bundle.resolve("config.json"), String.format(CONFIG, namespaces, linuxExtra));
     BundleConfig config = BundleConfig.read(bundle);
-    ContainerNamespace.Applied a = ContainerNamespace.apply(config, IdMap.defaultMap(), IdMap.defaultMap());
+    ContainerNamespace.Applied a = ContainerNamespace.apply(config, IdMap.defaultMap(), IdMap.defaultMap()).orElseThrow();
     config.write();
     assertTrue(a.warnings().stream().anyMatch(w -> w.startsWith("uid 60000 (alice) shares pool id 1633 with 1428 (bob)")),
         a.warnings().toString());
@@ -82,8 +82,18 @@ class ContainerNamespaceTest {
     Files.createSymbolicLink(passwd, Path.of("/etc/passwd"));
     Files.writeString(bundle.resolve("config.json"), String.format(CONFIG, "", ""));
     BundleConfig config = BundleConfig.read(bundle);
-    ContainerNamespace.Applied a = ContainerNamespace.apply(config, IdMap.defaultMap(), IdMap.defaultMap());
+    ContainerNamespace.Applied a = ContainerNamespace.apply(config, IdMap.defaultMap(), IdMap.defaultMap()).orElseThrow();
     assertTrue(a.warnings().contains("/etc/passwd is a symlink, ignored"), a.warnings().toString());
     assertEquals("0 0 1\n60000 1633 1", a.uids().toString().strip(), "only what the container needs");
+  }
+
+  @Test
+  void aBundleRunAgainKeepsTheMapsItGot() throws Exception {
+    JsonNode first = applied("", "");
+    BundleConfig again = BundleConfig.read(bundle);
+    assertTrue(again.sparseNamespaceAdded());
+    assertTrue(ContainerNamespace.apply(again, IdMap.defaultMap(), IdMap.defaultMap()).isEmpty(),
+        "composing the maps with themselves would leave every id out");
+    assertEquals(first, new ObjectMapper().readTree(bundle.resolve("config.json").toFile()).get("linux"));
   }
 }
