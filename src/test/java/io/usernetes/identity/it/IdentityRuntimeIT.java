@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IdentityRuntimeIT {
   private static final List<String> APPLETS = List.of("stat", "touch", "chown", "find", "sort", "ls", "[", "echo",
-      "su");
+      "su", "grep");
 
   @TempDir Path dir;
 
@@ -32,6 +32,9 @@ class IdentityRuntimeIT {
           + "bob:x:1428:1428::/home/bob:/bin/sh\nalice:x:60000:60000::/home/alice:/bin/sh\n"
           + "nobody:x:65534:65534::/:/bin/false\n");
       Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\nsvc:x:1000:\nbob:x:1428:\nalice:x:60000:\n");
+      // git, with its libraries: it refuses a repository its user does not own ("dubious ownership")
+      Sh.ok("for f in /usr/bin/git $(ldd /usr/bin/git | grep -o '/[^ ]*'); do mkdir -p " + rootfs + "$(dirname $f)"
+          + "; cp -L $f " + rootfs + "$f; done");
       Sh.ok("cd " + rootfs + "; mkdir -p home/alice home/bob srv/svc; echo hi > home/alice/data; chown -R 60000:60000 home/alice\n"
           + "echo hi > home/bob/own; chown -R 1428:1428 home/bob; chmod 0644 home/alice/data home/bob/own\n"
           + "chown -R 1000:1000 srv/svc; tar --numeric-owner -C " + rootfs + " -cf " + dir + "/image.tar .\n"
@@ -41,11 +44,14 @@ class IdentityRuntimeIT {
       user.ok("podman save -q -o " + user.runtime + "/saved.tar localhost/ids && podman rmi -f localhost/ids >/dev/null"
           + " && podman load -q -i " + user.runtime + "/saved.tar >/dev/null");
       String runtime = "podman --runtime " + user.bin("identity-runtime") + " run ";
-      assertEquals("60000\n60000:60000\nowner\nchowned 60000:60000\n/home/alice\n/home/alice/data\n/home/alice/f\n",
+      assertEquals("60000\n60000:60000\nowner\nchowned 60000:60000\n/home/alice\n/home/alice/data\n/home/alice/f\n"
+          + "git: clean\n",
           user.ok(runtime + "--name alice --user alice localhost/ids sh -c '"
               + "id -u; stat -c %u:%g /home/alice/data; [ -O /home/alice/data ] && echo owner\n"
               + "touch /home/alice/f && chown 60000:60000 /home/alice/f && echo chowned $(stat -c %u:%g /home/alice/f)\n"
-              + "find /home -user 60000 | sort; ln -s data /home/alice/link'"));
+              + "find /home -user 60000 | sort; ln -s data /home/alice/link\n"
+              + "git init -q /home/alice/repo 2>/dev/null && cd /home/alice/repo && git -c user.name=alice -c user.email=a@site"
+              + " commit -q --allow-empty -m first && git status --porcelain && echo git: clean'"));
       // on disk the pool id, and the record names alice although bob (1428) shares 1633: the
       // mount read it from her own namespace
       Path upper = Path.of(user.ok("podman inspect --format '{{.GraphDriver.Data.UpperDir}}' alice").strip());
@@ -67,8 +73,12 @@ class IdentityRuntimeIT {
       // podman commit reads the container through the mount (NaiveDiff): the new image's files
       // are alice's as before
       user.ok("podman commit -q alice localhost/ids2 >/dev/null");
-      assertEquals("60000:60000 /home/alice/data\n60000:60000 /home/alice/f\n", user.ok(runtime
-          + "--rm --user alice localhost/ids2 stat -c '%u:%g %n' /home/alice/data /home/alice/f"));
+      assertEquals("60000:60000 /home/alice/data\n60000:60000 /home/alice/f\ngit: clean\n", user.ok(runtime
+          + "--rm --user alice localhost/ids2 sh -c 'stat -c \"%u:%g %n\" /home/alice/data /home/alice/f\n"
+          + "git -C /home/alice/repo status --porcelain && echo git: clean'"));
+      // bob (1428, on alice's hash) is another user to git
+      assertEquals("dubious ownership\n", user.ok(runtime + "--rm --user bob localhost/ids2 sh -c '"
+          + "git -C /home/alice/repo status 2>&1 | grep -o \"dubious ownership\"'"));
       user.ok("podman rm alice >/dev/null");
       // alice (60000) and bob (1428) share pool id 1633; in the container alice is on 1634 (the
       // mount reports her files there, the namespace maps her there) and each is a user of its own
