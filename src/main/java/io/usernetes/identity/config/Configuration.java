@@ -21,6 +21,7 @@ public final class Configuration {
   private final IdMap gidMap;
   private final ReportMode reportMode;
   private final Level logLevel;
+  private final Optional<Path> supervisorSocket;
 
   Configuration(Map<Setting, String> values, Map<Setting, Origin> origins) {
     this.values = Collections.unmodifiableMap(new EnumMap<>(values));
@@ -29,6 +30,18 @@ public final class Configuration {
     this.gidMap = idMap(Setting.GID_MAP);
     this.reportMode = choice(Setting.REPORT_MODE, ReportMode.class);
     this.logLevel = choice(Setting.LOG_LEVEL, Level.class);
+    this.supervisorSocket = absolutePath(Setting.SUPERVISOR_SOCKET);
+  }
+
+  private Optional<Path> absolutePath(Setting setting) {
+    String value = values.get(setting).strip();
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!value.startsWith("/")) {
+      throw new ConfigException(describe(setting) + ": \"" + value + "\" is not an absolute path");
+    }
+    return Optional.of(Path.of(value));
   }
 
   private IdMap idMap(Setting setting) {
@@ -81,6 +94,11 @@ public final class Configuration {
   public Optional<Path> logFile() {
     String file = values.get(Setting.LOG_FILE);
     return file.isBlank() ? Optional.empty() : Optional.of(Path.of(file));
+  }
+
+  /** The supervisor's socket, if identity-runtime is to hook containers up to it. */
+  public Optional<Path> supervisorSocket() {
+    return supervisorSocket;
   }
 
   public String value(Setting setting) {

@@ -16,7 +16,10 @@ public enum Setting {
       "ids the mount reports: auto (from /proc/self/uid_map), container or host"),
   LOG_LEVEL("log-level", "info", "error, warn, info, debug or trace"),
   LOG_FILE("log-file", "",
-      "where daemons log; empty means the program's default (see the README)");
+      "where daemons log; empty means the program's default (see the README)"),
+  SUPERVISOR_SOCKET("supervisor-socket", "",
+      "identity-runtime adds the supervisor's notify rules to every container, with this socket"
+          + " (an absolute path) as listenerPath; empty: it adds none");
 
   private final String key;
   private final String defaultValue;

@@ -140,6 +140,16 @@ public final class BundleConfig {
     put(linux.putArray("gidMappings"), gids);
   }
 
+  /** {@code linux.seccomp}, created (empty) if the config has none; edited in place. */
+  ObjectNode seccomp() {
+    return config.withObjectProperty("linux").withObjectProperty("seccomp");
+  }
+
+  /** Whether the config has a {@code linux.seccomp} profile. */
+  boolean hasSeccomp() {
+    return config.path("linux").path("seccomp").isObject();
+  }
+
   private static void put(ArrayNode array, List<IdMappingLine> lines) {
     for (IdMappingLine m : lines) {
       array.addObject().put("containerID", m.containerId()).put("hostID", m.hostId()).put("size", m.size());

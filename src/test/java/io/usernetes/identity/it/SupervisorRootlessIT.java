@@ -63,6 +63,18 @@ class SupervisorRootlessIT {
         assertEquals("uid=60000(site) gid=60000(site) groups=60000(site)", user.ok("podman --runtime "
             + user.bin("identity-runtime") + " run --rm --user site --security-opt seccomp=" + profile
             + " localhost/site id").strip());
+        // the wrapper hooks the container up itself where the supervisor-socket setting of the
+        // user's config file says (conmon gives the runtime HOME, not the user's environment):
+        // podman's own seccomp profile, with the id calls sent to the supervisor
+        user.ok("mkdir -p ~/.config/usernetes-identity && echo 'supervisor-socket = \"" + socket
+            + "\"' > ~/.config/usernetes-identity/config.toml");
+        assertEquals("uid=60000(site) gid=60000(site) groups=60000(site)", user.ok("podman --runtime "
+            + user.bin("identity-runtime") + " run --name hooked --user site localhost/site id").strip());
+        String hooked = user.ok("podman inspect --format '{{.Id}}' hooked").strip();
+        Await.until("the supervisor answered container " + hooked, Duration.ofSeconds(10), () ->
+            Files.readString(user.runtime.resolve("supervisor.log")).matches(
+                "(?s).*detach container=" + hooked + " [^\n]* answered=[1-9].*"));
+        user.ok("podman rm hooked >/dev/null");
       } finally {
         supervisor.destroyForcibly();
       }
