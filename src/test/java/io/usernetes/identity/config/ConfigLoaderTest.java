@@ -79,7 +79,7 @@ class ConfigLoaderTest {
   void badFilesAndValuesAreReportedWithWhereTheyCameFrom() throws IOException {
     Path unknown = write("unknown.toml", "uid_map = \"0:0:1\"\n");
     assertEquals("config file " + unknown + ": unknown key \"uid_map\" (known: uid-map, gid-map, "
-            + "report-mode, log-level, log-file)",
+            + "report-mode, log-level, log-file, supervisor-socket)",
         assertThrows(ConfigException.class, () -> load(unknown)).getMessage());
     Path number = write("number.toml", "log-level = 3\n");
     assertTrue(assertThrows(ConfigException.class, () -> load(number)).getMessage()
@@ -87,6 +87,9 @@ class ConfigLoaderTest {
     Path syntax = write("syntax.toml", "uid-map = \n");
     assertTrue(assertThrows(ConfigException.class, () -> load(syntax)).getMessage()
         .startsWith("config file " + syntax + " (line 1): "));
+    Path relative = write("relative.toml", "supervisor-socket = \"agent.sock\"\n");
+    assertEquals("supervisor-socket (file " + relative + "): \"agent.sock\" is not an absolute path",
+        assertThrows(ConfigException.class, () -> load(relative)).getMessage());
     Path badMap = write("badmap.toml", "uid-map = \"0:0:1,0:5:5\"\n");
     assertEquals("uid-map (file " + badMap + "): segments \"0:0:1\" and \"0:5:5\" overlap in their "
         + "container ranges", assertThrows(ConfigException.class, () -> load(badMap)).getMessage());
