@@ -1,6 +1,7 @@
 package io.usernetes.identity.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -70,6 +71,28 @@ class IdentityRuntimeIT {
           assertEquals(60000, file.get("uid").get("container").asLong(), verdict);
         }
       }
+      // identity-map tree over the whole layer, in the same three places: no bad record, and
+      // alice's files (hers from the image, the ones she made, her git repository) counted as hers
+      String tree = user.bin("identity-map") + " tree -q --json ";
+      String treeOutside = tree + "--rootless-user " + HpcUser.NAME + " " + upper;
+      for (String census : List.of(Sh.ok("env -i " + treeOutside), user.ok(treeOutside),
+          user.ok("podman unshare " + tree + upper))) {
+        JsonNode doc = new ObjectMapper().readTree(census);
+        assertEquals(0, doc.get("problems").size(), census);
+        assertTrue(doc.get("filesPerUid").path("60000").asLong() >= 10, census);
+      }
+      // and on the host only the user's own ids: backing files are the storage user's, the
+      // overrides name pool ids (what the rootless namespace holds), the records the true ids
+      assertEquals("", Sh.ok("python3 - " + upper + " $(id -u " + HpcUser.NAME + ") <<'PY'\n"
+          + "import os, sys\n"
+          + "for d, dirs, names in os.walk(sys.argv[1]):\n"
+          + "    for p in [d] + [os.path.join(d, n) for n in dirs + names]:\n"
+          + "        st = os.lstat(p)\n"
+          + "        if st.st_uid not in (int(sys.argv[2]), *range(200000, 202001)): print(p, st.st_uid)\n"
+          + "        try: o = os.getxattr(p, 'user.containers.override_stat', follow_symlinks=False).decode()\n"
+          + "        except OSError: continue\n"
+          + "        if max(int(i) for i in o.split(':')[:2]) > 2001: print(p, o)\n"
+          + "PY"));
       // podman commit reads the container through the mount (NaiveDiff): the new image's files
       // are alice's as before
       user.ok("podman commit -q alice localhost/ids2 >/dev/null");
