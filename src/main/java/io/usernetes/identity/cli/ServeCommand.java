@@ -8,7 +8,6 @@ import io.usernetes.identity.supervisor.Agent;
 import io.usernetes.identity.supervisor.AgentSettings;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -71,15 +70,7 @@ final class ServeCommand implements Callable<Integer> {
           + ProcessIds.geteuid() + "); as a rootless podman user: podman unshare identity-supervisor serve "
           + "--socket " + socket);
     }
-    Set<Long> allowed = new LinkedHashSet<>();
-    if (allowUids == null || allowUids.isEmpty()) {
-      allowed.add(0L);
-      allowed.add(ProcessIds.getuid());
-    } else {
-      for (String u : allowUids) {
-        allowed.add(parseId(u.strip(), "--allow-uid"));
-      }
-    }
+    Set<Long> allowed = PeerUids.of(allowUids);
     if (handoffTimeoutSeconds < 1 || handoffTimeoutSeconds > 3600) {
       throw new UsageError("--handoff-timeout " + handoffTimeoutSeconds + " is not from 1 to 3600 seconds");
     }

@@ -1,11 +1,11 @@
 package io.usernetes.identity.supervisor;
 
+import io.usernetes.identity.daemon.AcceptLoop;
 import io.usernetes.identity.daemon.FallbackNotice;
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Entries;
 import io.usernetes.identity.kernel.Fd;
 import io.usernetes.identity.kernel.Open;
-import io.usernetes.identity.kernel.Stat;
 import io.usernetes.identity.kernel.notify.PeerCredentials;
 import io.usernetes.identity.kernel.notify.SeccompListener;
 import io.usernetes.identity.kernel.notify.UnixConnection;
@@ -13,7 +13,6 @@ import io.usernetes.identity.kernel.notify.UnixServerSocket;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -24,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * fd each one sends with its container-process-state, and serves it on a {@link ListenerSession}
  * thread until the container's filter has no users left.
  *
- * <p>Per connection, every peer being untrusted input: the peer's {@code SO_PEERCRED} uid must be
- * allowed (checked at once on the accepting thread, before reading anything); then, on a handoff
- * thread of its own so that a slow or silent peer delays no other, the message is read until it
+ * <p>Per connection, on a thread of its own ({@link AcceptLoop}) so that a slow or silent peer
+ * delays no other, every peer being untrusted input: the peer's {@code SO_PEERCRED} uid must be
+ * allowed (checked before anything is read); then the message is read until it
  * parses as a whole state or EOF, at most {@link StateParser#MAX_BYTES} and at most {@link
  * AgentSettings#handoffTimeout} in all (runc 1.1 keeps its end open until it exits, so EOF alone
  * would stall every {@code runc run}); the descriptor named {@code seccompFd} must be a seccomp
@@ -42,98 +41,43 @@ public final class Agent implements AutoCloseable {
   private static final byte[] OK = "ok\n".getBytes(StandardCharsets.US_ASCII);
 
   private final AgentSettings settings;
-  private final UnixServerSocket server;
+  private final AcceptLoop loop;
   private final String ownUserNamespace;
   private final AtomicInteger sessions = new AtomicInteger();
   private final AtomicInteger attached = new AtomicInteger();
-  private final java.util.concurrent.Semaphore handoffs = new java.util.concurrent.Semaphore(MAX_HANDOFFS);
-  private volatile boolean closed;
 
   private Agent(AgentSettings settings, UnixServerSocket server, String ownUserNamespace) {
     this.settings = settings;
-    this.server = server;
+    this.loop = new AcceptLoop(server, settings.socket().toString(), LOG);
     this.ownUserNamespace = ownUserNamespace;
   }
 
-  /**
-   * Binds the socket (mode 0600). A stale socket file at the path (a {@code connect} to it is
-   * refused: its supervisor is gone) is replaced; a socket something answers on is an error, so
-   * that a second {@code serve} cannot silently take over from a live one, and so is anything
-   * else at the path, or a missing directory. (Two {@code serve}s started at the same instant
-   * can both find the same stale file; nothing here tells them apart.)
-   */
+  /** Binds the socket, mode 0600, as {@link UnixServerSocket#listenReplacingStale} does. */
   public static Agent bind(AgentSettings settings) throws IOException {
-    java.nio.file.Path path = settings.socket().toAbsolutePath();
-    if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-      int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-      if ((mode & Stat.S_IFMT) != Stat.S_IFSOCK) {
-        throw new IOException(path + " exists and is not a socket");
-      }
-      if (UnixServerSocket.answers(path.toString())) {
-        throw new IOException(path + ": something is serving there already (another identity-supervisor?);"
-            + " stop it or choose another --socket");
-      }
-      Files.delete(path);
-    }
     String namespace;
     try (Fd self = Open.directory("/proc/self".getBytes(StandardCharsets.US_ASCII))) {
       namespace = new String(Entries.readlinkat(self, "ns/user".getBytes(StandardCharsets.US_ASCII)),
           StandardCharsets.US_ASCII);
     }
-    Agent agent = new Agent(settings, UnixServerSocket.listen(path.toString(), 0600), namespace);
+    java.nio.file.Path path = settings.socket().toAbsolutePath();
+    UnixServerSocket server = UnixServerSocket.listenReplacingStale(path, 0600, "identity-supervisor");
+    Agent agent = new Agent(settings, server, namespace);
     FallbackNotice.log(LOG);
     return agent;
   }
 
   /** Accepts connections until {@link #close}. */
   public void serve() {
-    while (!closed) {
-      UnixConnection connection;
-      try {
-        connection = server.accept();
-      } catch (ErrnoException e) {
-        if (closed) {
-          return;
-        }
-        LOG.error("accept on {}: {}", settings.socket(), e.getMessage());
-        sleepBriefly(); // EMFILE and friends: do not spin
-        continue;
-      }
-      PeerCredentials peer;
-      try {
-        peer = connection.peer();
-      } catch (ErrnoException | RuntimeException e) {
-        LOG.warn("refused a connection on {}: no peer credentials ({})", settings.socket(), e.getMessage());
-        closeQuietly(connection);
-        continue;
-      }
-      if (!settings.allowedUids().contains(peer.uid())) {
-        LOG.warn("refused a connection from pid {} uid {}: not in --allow-uid {}", peer.pid(), peer.uid(),
-            settings.allowedUids());
-        closeQuietly(connection);
-        continue;
-      }
-      try {
-        handoffs.acquire();
-      } catch (InterruptedException e) {
-        closeQuietly(connection);
-        Thread.currentThread().interrupt();
-        return;
-      }
-      Thread t = new Thread(() -> {
-        try {
-          handoff(connection, peer);
-        } finally {
-          handoffs.release();
-        }
-      }, "handoff-" + peer.pid());
-      t.setDaemon(true);
-      t.start();
-    }
+    loop.run(MAX_HANDOFFS, "handoff", this::handoff);
   }
 
-  private void handoff(UnixConnection connection, PeerCredentials peer) {
-    try (UnixConnection c = connection) {
+  private void handoff(UnixConnection c, PeerCredentials peer) {
+    if (!settings.allowedUids().contains(peer.uid())) {
+      LOG.warn("refused a connection from pid {} uid {}: not in --allow-uid {}", peer.pid(), peer.uid(),
+          settings.allowedUids());
+      return;
+    }
+    try {
       take(c, peer);
     } catch (ErrnoException e) {
       if (e.errno() == UnixConnection.ETIMEDOUT) {
@@ -144,14 +88,6 @@ public final class Agent implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       LOG.error("connection from pid {} uid {} failed", peer.pid(), peer.uid(), e);
-    }
-  }
-
-  private static void closeQuietly(UnixConnection c) {
-    try {
-      c.close();
-    } catch (ErrnoException ignored) {
-      // an accepted socket: nothing to flush
     }
   }
 
@@ -253,23 +189,9 @@ public final class Agent implements AutoCloseable {
     return attached.get();
   }
 
-  private static void sleepBriefly() {
-    try {
-      Thread.sleep(100);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /** Stops accepting and removes the socket; sessions go on until their containers end. */
   @Override
   public void close() {
-    closed = true;
-    try {
-      server.close();
-    } catch (ErrnoException e) {
-      LOG.warn("closing {}: {}", settings.socket(), e.getMessage());
-    }
+    loop.close();
   }
-
 }

@@ -70,6 +70,32 @@ public final class UnixServerSocket implements AutoCloseable {
   }
 
   /**
+   * Binds and listens at {@code path} (mode {@code mode}), replacing a stale socket file there (a
+   * {@code connect} to it is refused: its server is gone). A socket something answers on is an
+   * error, so that a second daemon cannot silently take over from a live one, and so is anything
+   * else at the path, or a missing directory. (Two daemons started at the same instant can both
+   * find the same stale file; nothing here tells them apart.)
+   *
+   * @param program what serves there, for the message: "another identity-supervisor?"
+   */
+  public static UnixServerSocket listenReplacingStale(java.nio.file.Path path, int mode, String program)
+      throws java.io.IOException {
+    java.nio.file.LinkOption noFollow = java.nio.file.LinkOption.NOFOLLOW_LINKS;
+    if (java.nio.file.Files.exists(path, noFollow)) {
+      int type = (Integer) java.nio.file.Files.getAttribute(path, "unix:mode", noFollow) & 0170000;
+      if (type != 0140000 /* S_IFSOCK */) {
+        throw new java.io.IOException(path + " exists and is not a socket");
+      }
+      if (answers(path.toString())) {
+        throw new java.io.IOException(path + ": something is serving there already (another " + program
+            + "?); stop it or choose another --socket");
+      }
+      java.nio.file.Files.delete(path);
+    }
+    return listen(path.toString(), mode);
+  }
+
+  /**
    * Whether something listens on the socket at {@code path}: a {@code connect} that succeeds (or
    * finds the backlog full). False only for {@code ECONNREFUSED}, a socket file whose server is
    * gone; any other failure is thrown. The connection is closed at once, without a byte sent.
