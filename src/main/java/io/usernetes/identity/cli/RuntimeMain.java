@@ -11,9 +11,12 @@ import io.usernetes.identity.runtime.RuntimeInvocation;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code identity-runtime}'s Java half: the launcher runs it for {@code create} and {@code run}
@@ -28,17 +31,26 @@ public final class RuntimeMain {
   private RuntimeMain() {}
 
   public static void main(String[] args) {
-    System.exit(run(List.of(args), DaemonLog.callerStderr()));
+    if (args.length > 0 && args[0].equals("serve")) {
+      System.exit(ProgramCommandLine.create(PROGRAM + " serve", new RuntimeServeCommand())
+          .execute(Arrays.copyOfRange(args, 1, args.length)));
+    }
+    System.exit(run(List.of(args), Path.of("").toAbsolutePath(), DaemonLog.callerStderr(),
+        () -> ConfigLoader.forThisProcess().load(Map.of(), Optional.empty())));
   }
 
-  static int run(List<String> args, PrintStream err) {
+  /**
+   * Does what the launcher asks for the runtime command line {@code args} run in {@code cwd}
+   * (here, or for the resident service's client); returns the exit status.
+   */
+  static int run(List<String> args, Path cwd, PrintStream err, Supplier<Configuration> configuration) {
     RuntimeInvocation invocation = RuntimeInvocation.parse(args);
     if (!invocation.creates()) {
       return ExitCodes.OK;
     }
     try {
-      Configuration config = ConfigLoader.forThisProcess().load(Map.of(), Optional.empty());
-      BundleConfig bundle = BundleConfig.read(invocation.bundle().orElseThrow());
+      Configuration config = configuration.get();
+      BundleConfig bundle = BundleConfig.read(cwd.resolve(invocation.bundle().orElseThrow()));
       Optional<ContainerNamespace.Applied> applied = ContainerNamespace.apply(bundle, config.uidMap(), config.gidMap());
       if (applied.isEmpty()) {
         return ExitCodes.OK;

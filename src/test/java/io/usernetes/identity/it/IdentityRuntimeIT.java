@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,16 @@ class IdentityRuntimeIT {
       // and through podman load, as a saved image comes: what follows runs on the loaded one
       user.ok("podman save -q -o " + user.runtime + "/saved.tar localhost/ids && podman rmi -f localhost/ids >/dev/null"
           + " && podman load -q -i " + user.runtime + "/saved.tar >/dev/null");
+      // identity-runtime's resident service, where the launcher looks for it: the creates below
+      // cost a round trip instead of a JVM start each
+      Path serviceLog = user.runtime.resolve("identity-runtime.log");
+      Process service = new ProcessBuilder(user.command("USERNETES_IDENTITY_LOG_FILE=" + serviceLog
+          + " exec podman unshare " + user.bin("identity-runtime") + " serve")).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("service.out").toFile()).start();
+      Path socket = user.runtime.resolve("usernetes-identity/runtime.sock");
+      Await.until("identity-runtime serve listens on " + socket, Duration.ofSeconds(60),
+          () -> Files.exists(socket) || !service.isAlive());
+      assertTrue(service.isAlive(), Files.readString(dir.resolve("service.out")));
       String runtime = "podman --runtime " + user.bin("identity-runtime") + " run ";
       assertEquals("60000\n60000:60000\nowner\nchowned 60000:60000\n/home/alice\n/home/alice/data\n/home/alice/f\n"
           + "git: clean\n",
@@ -117,8 +128,18 @@ class IdentityRuntimeIT {
               + "su svc -c \"echo \\$(id -u) \\$(stat -c %u:%g /srv/svc)\n"
               + "  echo x 2>/dev/null >> /home/alice/data || echo svc cannot write alices\"\n"
               + "stat -c \"%u:%g %n\" /home/alice/data /home/bob/new /home/bob/own'"));
+      // every create went through the service; killed, it leaves a stale socket, and the
+      // launcher starts the JVM itself again
+      long served = Files.readAllLines(serviceLog).stream().filter(l -> l.matches(".* pid \\d+: create .* -> exit 0(, .*)?")).count();
+      String log = Files.readString(serviceLog);
+      assertTrue(served >= 4, () -> served + " creates served:\n" + log);
+      String pid = Files.readAllLines(serviceLog).stream().filter(l -> l.contains(" serving "))
+          .map(l -> l.replaceAll(".*\\(pid (\\d+)\\)$", "$1")).findFirst().orElseThrow();
+      Sh.ok("kill -9 " + pid);
+      Await.until("the service is gone", Duration.ofSeconds(10), () -> !Files.exists(Path.of("/proc/" + pid)));
       assertEquals("1000:1000\n", user.ok(runtime + "--rm --user svc localhost/ids sh -c '"
           + "echo x > /srv/svc/new && stat -c %u:%g /srv/svc/new'"), "svc writes its own image files");
+      service.destroyForcibly();
     }
   }
 }

@@ -1,0 +1,110 @@
+/*
+ * identity-runtime-client — the fast path of the identity-runtime launcher. Not meant to be run
+ * by hand.
+ *
+ *   identity-runtime-client SOCKET RUNTIME-ARGS...
+ *
+ * Sends the runtime's working directory and arguments to `identity-runtime serve` at SOCKET
+ * ("identity-runtime/1", the directory and each argument, each ending in a NUL; then EOF), and
+ * waits for its answer: a first line with the exit status (or "fallback"), then what to print on
+ * stderr. A resident JVM does the work, so a container's create costs a round trip instead of a
+ * JVM start.
+ *
+ * Exit status: the service's; 200 when there is no service to ask (no socket, nobody listening,
+ * a "fallback" answer, no answer within 10 s): the launcher then runs the JVM itself. It never
+ * waits for ever.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define NOT_SERVED 200
+#define MAX_REPLY (1 << 20)
+#define WAIT_SECONDS 10
+
+static int send_all(int s, const char *data, size_t length) {
+  while (length > 0) {
+    ssize_t n = send(s, data, length, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return -1;
+    }
+    data += n;
+    length -= (size_t)n;
+  }
+  return 0;
+}
+
+static int send_field(int s, const char *field) {
+  return send_all(s, field, strlen(field) + 1); /* with its NUL */
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: identity-runtime-client SOCKET RUNTIME-ARGS...\n");
+    return NOT_SERVED;
+  }
+  struct sockaddr_un address = {.sun_family = AF_UNIX};
+  if (strlen(argv[1]) >= sizeof address.sun_path) {
+    return NOT_SERVED;
+  }
+  strcpy(address.sun_path, argv[1]);
+  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (s < 0 || connect(s, (struct sockaddr *)&address, sizeof address) != 0) {
+    return NOT_SERVED;
+  }
+  struct timeval limit = {.tv_sec = WAIT_SECONDS};
+  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+  char *cwd = getcwd(NULL, 0);
+  if (cwd == NULL || send_field(s, "identity-runtime/1") != 0 || send_field(s, cwd) != 0) {
+    return NOT_SERVED;
+  }
+  for (int i = 2; i < argc; i++) {
+    if (send_field(s, argv[i]) != 0) {
+      return NOT_SERVED;
+    }
+  }
+  shutdown(s, SHUT_WR);
+
+  char *reply = malloc(MAX_REPLY + 1);
+  size_t length = 0;
+  ssize_t n;
+  while (reply != NULL && length < MAX_REPLY && (n = recv(s, reply + length, MAX_REPLY - length, 0)) != 0) {
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      return NOT_SERVED; /* a timeout: the launcher does the work itself */
+    }
+    length += (size_t)n;
+  }
+  if (reply == NULL) {
+    return NOT_SERVED;
+  }
+  reply[length] = '\0';
+  char *end = memchr(reply, '\n', length);
+  if (end == NULL) {
+    return NOT_SERVED;
+  }
+  *end = '\0';
+  char *digits_end;
+  long status = strtol(reply, &digits_end, 10);
+  if (digits_end == reply || *digits_end != '\0' || status < 0 || status > 255 || status == NOT_SERVED) {
+    return NOT_SERVED; /* "fallback", or not an answer */
+  }
+  const char *said = end + 1;
+  size_t said_length = length - (size_t)(said - reply);
+  if (said_length > 0 && fwrite(said, 1, said_length, stderr) != said_length) {
+    return NOT_SERVED;
+  }
+  return (int)status;
+}
