@@ -128,6 +128,8 @@ class IdentityRuntimeIT {
               + "su svc -c \"echo \\$(id -u) \\$(stat -c %u:%g /srv/svc)\n"
               + "  echo x 2>/dev/null >> /home/alice/data || echo svc cannot write alices\"\n"
               + "stat -c \"%u:%g %n\" /home/alice/data /home/bob/new /home/bob/own'"));
+      assertEquals("60000 60000:60000\n", user.ok(runtime + "--rm --user 60000 localhost/ids sh -c '"
+          + "echo $(id -u) $(stat -c %u:%g /home/alice/data)'"), "the numeric user is alice too");
       // every create went through the service; killed, it leaves a stale socket, and the
       // launcher starts the JVM itself again
       long served = Files.readAllLines(serviceLog).stream().filter(l -> l.matches(".* pid \\d+: create .* -> exit 0(, .*)?")).count();
