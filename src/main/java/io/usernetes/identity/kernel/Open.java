@@ -28,6 +28,8 @@ public final class Open {
   /** {@code __O_TMPFILE}: with it, like {@code O_CREAT}, {@code openat2} takes a mode. */
   private static final int O_TMPFILE_BIT = 020000000;
   private static final byte[] DOT = {'.'};
+  /** The longest path the kernel takes, with its NUL. */
+  static final int PATH_MAX = 4096;
 
   /** Set once {@code openat2} answered {@code ENOSYS} (kernel before 5.6, or a seccomp filter). */
   private static volatile boolean noOpenat2;
@@ -100,9 +102,17 @@ public final class Open {
    *       overlay's paths, which come from FUSE, never contain {@code ..}.)
    * </ul>
    *
+   * A path longer than the kernel takes in one call ({@value #PATH_MAX} bytes with its NUL) is
+   * resolved a piece at a time, each piece a run of whole components beneath the directory the
+   * one before it opened: the overlay works by directory, as the kernel overlay does, so a tree
+   * may be deeper than any single path.
+   *
    * @param flags {@link OpenFlags}; {@code O_NOFOLLOW | O_CLOEXEC} are added
    */
   public static Fd beneath(Fd dir, byte[] path, int flags, int mode) throws ErrnoException {
+    if (path.length >= PATH_MAX) {
+      return beneathInPieces(dir, path, flags, mode);
+    }
     if (!noOpenat2) {
       try {
         return beneathWithOpenat2(dir, path, flags, mode);
@@ -131,6 +141,42 @@ public final class Open {
       throw Syscall.failure("openat2", path);
     }
     return new Fd((int) fd, all);
+  }
+
+  /** {@link #beneath} of a path of {@value #PATH_MAX} bytes or more: directories piece by piece. */
+  private static Fd beneathInPieces(Fd dir, byte[] path, int flags, int mode) throws ErrnoException {
+    requireBeneath("openat2", path);
+    Fd current = dir;
+    int start = 0;
+    try {
+      while (path.length - start >= PATH_MAX) {
+        int end = lastSlashWithin(path, start, start + PATH_MAX - 1);
+        if (end <= start) { // one component longer than any name
+          throw new ErrnoException(ErrnoException.ENAMETOOLONG, "openat2", path);
+        }
+        Fd next = beneath(current, Arrays.copyOfRange(path, start, end), O_PATH | O_DIRECTORY, 0);
+        if (current != dir) {
+          current.close();
+        }
+        current = next;
+        start = end + 1;
+      }
+      return beneath(current, Arrays.copyOfRange(path, start, path.length), flags, mode);
+    } finally {
+      if (current != dir) {
+        current.close();
+      }
+    }
+  }
+
+  /** The last {@code /} in {@code path[from, to)}, or -1. */
+  private static int lastSlashWithin(byte[] path, int from, int to) {
+    for (int i = Math.min(to, path.length) - 1; i >= from; i--) {
+      if (path[i] == '/') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The fallback of {@link #beneath}, package-private so tests run it on a kernel with openat2. */

@@ -10,4 +10,9 @@ public record Attr(int mode, long nlink, long uid, long gid, long size, long blo
     return new Attr(mode, links, uid, gid, size, blocks, blockSize, rdevMajor, rdevMinor, ino,
         atime, mtime, ctime);
   }
+
+  public Attr withIno(long inode) {
+    return new Attr(mode, nlink, uid, gid, size, blocks, blockSize, rdevMajor, rdevMinor, inode,
+        atime, mtime, ctime);
+  }
 }

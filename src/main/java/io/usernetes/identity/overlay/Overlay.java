@@ -131,9 +131,21 @@ public final class Overlay implements AutoCloseable {
     try (Entry e = Entry.existing(stack, "getattr", path)) {
       Node n = e.node();
       Attr a = attributes(stack.layer(n.layer()), e.directory(), e.name);
+      if (!n.isDirectory() || n.dirLayers().length == 1) {
+        return a;
+      }
       // a directory merged from several layers has no true link count: report 1, "unknown",
       // as the kernel overlay does, so tools never skip subdirectories by counting links
-      return n.isDirectory() && n.dirLayers().length > 1 ? a.withNlink(1) : a;
+      a = a.withNlink(1);
+      if (stack.layer(n.layer()).writable() && path.length > 0) {
+        // and it keeps the inode number of the lower directory it was copied up from, as the
+        // kernel overlay does: tools that walk back up by "..", as rm -rf does once a tree is
+        // deeper than its descriptors, check it against what they saw before the copy-up
+        try (Fd origin = stack.dir(n.dirLayers()[1], e.parentPath)) {
+          a = a.withIno(Attributes.statx(origin, e.name).ino());
+        }
+      }
+      return a;
     } finally {
       l.unlock();
     }

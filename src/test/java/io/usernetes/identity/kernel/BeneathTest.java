@@ -141,4 +141,48 @@ class BeneathTest extends TempDirTest {
       assertEquals(before, fds.count());
     }
   }
+
+  /** 30 directories of 200 bytes under tmp, made one at a time (no single path is that long). */
+  private String deepTree(String last) throws Exception {
+    StringBuilder rel = new StringBuilder();
+    Fd current = Open.openat(dir, b("."), O_PATH, 0);
+    try {
+      for (int i = 0; i < 30; i++) {
+        byte[] name = b("d".repeat(200));
+        LibC.mkdirat(current.number(), java.util.Arrays.copyOf(name, name.length + 1), 0755);
+        Fd next = Open.openat(current, name, O_PATH, 0);
+        current.close();
+        current = next;
+        rel.append("d".repeat(200)).append('/');
+      }
+      Fd made = Open.openat(current, b(last), O_CREAT | O_EXCL | O_WRONLY, 0644);
+      made.close();
+    } finally {
+      current.close();
+    }
+    return rel + last;
+  }
+
+  @Test
+  void aPathLongerThanTheKernelTakesIsOpenedPieceByPieceStillBeneath() throws Exception {
+    try {
+      opensADeepPath();
+    } finally { // JUnit removes its directory by absolute paths, too long for these; rm can
+      assertEquals(0, new ProcessBuilder("rm", "-rf", tmp.resolve("d".repeat(200)).toString()).start().waitFor());
+    }
+  }
+
+  private void opensADeepPath() throws Exception {
+    String deep = deepTree("f");
+    assertEquals(6030 + 1, deep.length());
+    try (Fd f = Open.beneath(dir, b(deep), O_RDONLY, 0)) {
+      assertEquals(0, Attributes.statx(f).size());
+    }
+    // each piece is opened beneath the last: a way out is refused wherever it is
+    String out = deep.substring(0, 4221) + "../../../" + deep.substring(4221);
+    assertEquals(ErrnoException.EXDEV, assertThrows(ErrnoException.class,
+        () -> Open.beneath(dir, b(out), O_RDONLY, 0).close()).errno());
+    assertEquals(ErrnoException.ENOENT, assertThrows(ErrnoException.class,
+        () -> Open.beneath(dir, b(deep + "x"), O_RDONLY, 0).close()).errno());
+  }
 }
