@@ -42,8 +42,9 @@ public final class ImageAccounts implements DeclaredAccounts {
   private final AccountFile.Kind kind;
   private final byte[] path;
   private FileVersion version;
-  private HostIdResolver resolver;
-  private long checkedAt;
+  // read without the lock by recent(), on every getattr of a file that may have moved
+  private volatile HostIdResolver resolver;
+  private volatile long checkedAt;
 
   public ImageAccounts(LayerStack stack, IdMap map, AccountFile.Kind kind) {
     this.stack = stack;
@@ -53,9 +54,10 @@ public final class ImageAccounts implements DeclaredAccounts {
   }
 
   @Override
-  public synchronized HostIdResolver recent() {
-    if (resolver != null && System.nanoTime() - checkedAt < RECENT_NANOS) {
-      return resolver;
+  public HostIdResolver recent() {
+    HostIdResolver known = resolver;
+    if (known != null && System.nanoTime() - checkedAt < RECENT_NANOS) {
+      return known;
     }
     return current();
   }
