@@ -209,10 +209,17 @@ public final class Overlay implements AutoCloseable {
 
   public StatVfs statfs() throws ErrnoException {
     try (Fd root = stack.dir(0, MergedPath.ROOT)) {
-      StatVfs s = Attributes.fstatvfs(root);
-      // leave room for the ".wh." a whiteout of the longest name would need
-      return s.withNameMax(Math.max(1, s.nameMax() - 4));
+      return Attributes.fstatvfs(root).withNameMax(nameMax());
     }
+  }
+
+  /**
+   * The longest name a new object may have, what statfs and pathconf report: the layers' own
+   * (255, as the kernel overlay says) while whiteouts are 0/0 devices of the same name, and room
+   * for ".wh." less once they are {@code .wh.NAME} files, so that every name made can be removed.
+   */
+  private int nameMax() {
+    return whiteouts.usesDevices() ? stack.nameMax() : stack.nameMax() - OverlayNames.WHITEOUT_FILE_EXTRA;
   }
 
   // ---------------------------------------------------------------- creating
@@ -291,7 +298,7 @@ public final class Overlay implements AutoCloseable {
     Lock l = writing();
     try (Entry source = Entry.existing(stack, "link", from); Entry target = Entry.name(stack, "link", to)) {
       source.requireNotDirectory(ErrnoException.EPERM);
-      target.requireCreatable();
+      target.requireCreatable(nameMax());
       Node n = source.copiedUp(copyUp);
       Fd fromDir = source.upperDirectory(copyUp);
       Fd toDir = target.upperDirectory(copyUp);
@@ -329,7 +336,7 @@ public final class Overlay implements AutoCloseable {
   private Creation prepareCreation(byte[] path, Caller caller, boolean directory) throws ErrnoException {
     Entry e = Entry.name(stack, "create", path);
     try {
-      e.requireCreatable();
+      e.requireCreatable(nameMax());
       Attr parentAttr;
       try (Entry parent = Entry.existing(stack, "create", e.parentPath)) {
         parentAttr = attributes(stack.layer(parent.node().layer()), parent.directory(), parent.name);
@@ -422,6 +429,9 @@ public final class Overlay implements AutoCloseable {
     Layer upper = stack.upper();
     boolean inUpper = n.layer() == upper.index();
     boolean lowerShows = stack.visibleBelow(stack.lookup(e.parentPath), e.name, upper.index());
+    if (lowerShows) {
+      e.requireNameWithin(nameMax()); // a .wh. file of a name this long cannot be made
+    }
     Fd dir = e.upperDirectory(copyUp);
     if (inUpper && lowerShows) {
       // one step from the object to its whiteout: what a merged directory's whiteouts hid, or
@@ -445,6 +455,7 @@ public final class Overlay implements AutoCloseable {
   public void rename(byte[] from, byte[] to) throws ErrnoException {
     Lock l = writing();
     try (Entry source = Entry.existing(stack, "rename", from); Entry target = Entry.name(stack, "rename", to)) {
+      target.requireNameWithin(nameMax());
       if (OverlayNames.isReserved(target.name) || MergedPath.isWithin(to, from)) {
         throw new ErrnoException(ErrnoException.EINVAL, "rename", from, to);
       }
@@ -466,8 +477,11 @@ public final class Overlay implements AutoCloseable {
       } else if (replaced != null) {
         target.requireNotDirectory(ErrnoException.EISDIR);
       }
-      moved = source.copiedUp(copyUp);
       boolean lowerShows = stack.visibleBelow(stack.lookup(source.parentPath), source.name, upper.index());
+      if (lowerShows) {
+        source.requireNameWithin(nameMax()); // its whiteout must fit, or the lower object shows again
+      }
+      moved = source.copiedUp(copyUp);
       Fd fromDir = source.upperDirectory(copyUp);
       Fd toDir = target.upperDirectory(copyUp);
       if (replaced != null && replaced.isDirectory()) {
