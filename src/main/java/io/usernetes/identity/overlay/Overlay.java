@@ -470,13 +470,16 @@ public final class Overlay implements AutoCloseable {
             throw new ErrnoException(ErrnoException.ENOTEMPTY, "rename", to);
           }
         }
-        // only directories that live in the upper layer alone can move (redirect_dir=off)
-        if (!moved.onlyIn(upper.index()) || replaced != null && !replaced.onlyIn(upper.index())) {
+        // only directories that live in the upper layer alone can move (redirect_dir=off); the
+        // empty directory one replaces may have lower content, which it then hides
+        if (!moved.onlyIn(upper.index())) {
           throw new ErrnoException(ErrnoException.EXDEV, "rename", from, to);
         }
       } else if (replaced != null) {
         target.requireNotDirectory(ErrnoException.EISDIR);
       }
+      boolean hidesBelow = moved.isDirectory()
+          && stack.visibleBelow(stack.lookup(target.parentPath), target.name, upper.index());
       boolean lowerShows = stack.visibleBelow(stack.lookup(source.parentPath), source.name, upper.index());
       if (lowerShows) {
         source.requireNameWithin(nameMax()); // its whiteout must fit, or the lower object shows again
@@ -484,27 +487,32 @@ public final class Overlay implements AutoCloseable {
       moved = source.copiedUp(copyUp);
       Fd fromDir = source.upperDirectory(copyUp);
       Fd toDir = target.upperDirectory(copyUp);
-      if (replaced != null && replaced.isDirectory()) {
+      if (hidesBelow) {
+        // made opaque first, where it hides nothing: whatever lower layers have at the target
+        // never shows through the directory that takes its place
+        try (Fd d = Open.openat(fromDir, source.name, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
+          whiteouts.makeOpaque(d);
+        }
+      }
+      if (replaced != null && replaced.isDirectory() && replaced.layer() == upper.index()) {
+        // emptied for rename(2), which replaces only an empty directory; opaque first (its
+        // xattr stays), so that removing its whiteouts uncovers nothing, even after a crash
         try (Fd d = Open.openat(toDir, target.name, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
+          if (hidesBelow) {
+            whiteouts.makeOpaque(d);
+          }
           Tree.removeContents(d);
         }
       }
       if (moved.type() != Stat.S_IFREG && moved.type() != Stat.S_IFDIR) {
         RecordStore.moveEntry(fromDir, source.name, toDir, target.name);
       }
-      if (moved.isDirectory() && replaced == null && Whiteouts.isWhitedOut(toDir, target.name)) {
-        // a directory cannot be renamed over the 0/0 device (ENOTDIR), and whatever the
-        // whiteout hid below must stay hidden under the directory that takes its place
-        Whiteouts.remove(toDir, target.name);
-        try (Fd d = Open.openat(fromDir, source.name, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
-          whiteouts.makeOpaque(d);
-        }
-      }
-      boolean whitedOut = false;
-      if (lowerShows && whiteouts.usesDevices()) {
+      boolean placed = moved.isDirectory() && replaced == null
+          && exchangedWithWhiteout(fromDir, source.name, toDir, target.name, lowerShows);
+      if (!placed && lowerShows && whiteouts.usesDevices()) {
         try {
           Entries.renameat2(fromDir, source.name, toDir, target.name, Entries.RENAME_WHITEOUT);
-          whitedOut = true;
+          placed = true;
         } catch (ErrnoException e) {
           if (e.errno() != ErrnoException.EINVAL && e.errno() != ErrnoException.EPERM
               && e.errno() != ErrnoException.EOPNOTSUPP) {
@@ -512,7 +520,7 @@ public final class Overlay implements AutoCloseable {
           }
         }
       }
-      if (!whitedOut) {
+      if (!placed) {
         Entries.renameat2(fromDir, source.name, toDir, target.name, 0);
         if (lowerShows) {
           whiteouts.create(fromDir, source.name);
@@ -529,6 +537,24 @@ public final class Overlay implements AutoCloseable {
     } finally {
       l.unlock();
     }
+  }
+
+  /**
+   * A directory cannot be renamed over a whiteout device (ENOTDIR): it is exchanged with it in
+   * one step, and the device, now at the source name, stays as the whiteout the lower layers
+   * need there or goes. False when the target is not a whiteout device.
+   */
+  private static boolean exchangedWithWhiteout(Fd fromDir, byte[] fromName, Fd toDir, byte[] toName,
+      boolean lowerShows) throws ErrnoException {
+    Stat st = Attributes.statxOrNull(toDir, toName);
+    if (st == null || !Whiteouts.isWhiteoutDevice(st)) {
+      return false;
+    }
+    Entries.renameat2(fromDir, fromName, toDir, toName, Entries.RENAME_EXCHANGE);
+    if (!lowerShows) {
+      Entries.unlinkat(fromDir, fromName, 0);
+    }
+    return true;
   }
 
   // ---------------------------------------------------------------- changing attributes

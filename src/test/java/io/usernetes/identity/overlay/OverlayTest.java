@@ -227,6 +227,24 @@ class OverlayTest {
     }
   }
 
+  @Test
+  void anUpperDirectoryReplacesAnEmptyMergedOneWhichItThenHidesAndOnlyThat() throws Exception {
+    Files.createDirectory(lower.resolve("full"));
+    Files.writeString(lower.resolve("full/g"), "lower\n");
+    Overlay o = open(null);
+    o.mkdir(b("n"), 0755, ROOT);
+    assertEquals(ErrnoException.ENOTEMPTY, errno(() -> o.rename(b("n"), b("d"))));
+    assertEquals(ErrnoException.EXDEV, errno(() -> o.rename(b("full"), b("n"))), "redirect_dir is off");
+    o.unlink(b("d/f"));
+    o.release(o.create(b("n/x"), 0644, 0, ROOT));
+    o.rename(b("n"), b("d"));
+    assertEquals(List.of("x"), o.readdir(b("d")).stream().map(e -> new String(e.name(), StandardCharsets.ISO_8859_1)).toList());
+    assertEquals("y", xattr(upper.resolve("d"), "trusted.overlay.opaque"));
+    assertTrue(Files.exists(upper.resolve("d/x")));
+    assertFalse(Files.exists(upper.resolve("n")));
+    assertEquals(List.of(), workEntries());
+  }
+
   /** A command's status and output. */
   private record Sh(int status, String out) {
     static Sh run(String... argv) throws Exception {
