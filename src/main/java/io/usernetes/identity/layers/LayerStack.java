@@ -32,6 +32,7 @@ public final class LayerStack implements AutoCloseable {
   private final List<Layer> layers;
   private final Layer upper;
   private final Node root;
+  private final int nameMax;
   private final Map<PathKey, Node> cache = new ConcurrentHashMap<>();
   private final DirCache dirs = new DirCache(DIR_CACHE);
   private final ListingCache listings = new ListingCache(LISTED_NAMES);
@@ -50,6 +51,25 @@ public final class LayerStack implements AutoCloseable {
       all[i] = i;
     }
     this.root = new Node(MergedPath.ROOT, 0, Node.S_IFDIR, rootLayers(all));
+    this.nameMax = longestName();
+  }
+
+  /** The longest name any layer holds, the limit of lookups (the kernel overlay's too). */
+  private int longestName() {
+    long max = 0;
+    for (Layer layer : layers) {
+      try (Fd top = layer.dir(MergedPath.ROOT)) {
+        max = Math.max(max, Attributes.fstatvfs(top).nameMax());
+      } catch (ErrnoException e) {
+        throw new IllegalStateException("cannot read layer " + layer, e);
+      }
+    }
+    return (int) Math.min(max, Integer.MAX_VALUE);
+  }
+
+  /** The longest name a lookup accepts: longer ones are {@code ENAMETOOLONG}, in every layer. */
+  public int nameMax() {
+    return nameMax;
   }
 
   /** The root merges every layer down to the first whose root is opaque. */
@@ -151,6 +171,10 @@ public final class LayerStack implements AutoCloseable {
 
   private Node resolveChild(Node parent, byte[] path) throws ErrnoException {
     byte[] name = MergedPath.name(path);
+    if (name.length > nameMax) {
+      // a lower layer's cached listing would only say "not there"
+      throw new ErrnoException(ErrnoException.ENAMETOOLONG, "lookup", path);
+    }
     if (OverlayNames.isReserved(name)) {
       throw new ErrnoException(ErrnoException.ENOENT, "lookup", path); // never shown
     }

@@ -6,6 +6,8 @@ import java.util.Arrays;
 /** The names overlay file systems reserve inside layers (AUFS-style whiteouts and opaque marker). */
 public final class OverlayNames {
   private static final byte[] WHITEOUT_PREFIX = ".wh.".getBytes(StandardCharsets.US_ASCII);
+  /** How much longer the name of a {@code .wh.NAME} file is than NAME. */
+  public static final int WHITEOUT_FILE_EXTRA = WHITEOUT_PREFIX.length;
   /** In a directory, makes it opaque: nothing of lower layers shows through. */
   public static final byte[] OPAQUE_MARKER = ".wh..wh..opq".getBytes(StandardCharsets.US_ASCII);
 

@@ -59,13 +59,25 @@ final class Entry implements AutoCloseable {
     return node;
   }
 
-  /** For a new object: {@code EEXIST} when something shows there, {@code EINVAL} for a reserved name. */
-  Entry requireCreatable() throws ErrnoException {
+  /**
+   * For a new object: {@code ENAMETOOLONG} past {@code nameMax}, {@code EINVAL} for a reserved
+   * name, {@code EEXIST} when something shows there.
+   */
+  Entry requireCreatable(int nameMax) throws ErrnoException {
+    requireNameWithin(nameMax);
     if (OverlayNames.isReserved(name)) {
       throw refused(ErrnoException.EINVAL);
     }
     if (node != null) {
       throw refused(ErrnoException.EEXIST);
+    }
+    return this;
+  }
+
+  /** {@code ENAMETOOLONG} when the name is longer than {@code nameMax}. */
+  Entry requireNameWithin(int nameMax) throws ErrnoException {
+    if (name.length > nameMax) {
+      throw refused(ErrnoException.ENAMETOOLONG);
     }
     return this;
   }

@@ -221,10 +221,17 @@ public final class Overlay implements AutoCloseable {
 
   public StatVfs statfs() throws ErrnoException {
     try (Fd root = stack.dir(0, MergedPath.ROOT)) {
-      StatVfs s = Attributes.fstatvfs(root);
-      // leave room for the ".wh." a whiteout of the longest name would need
-      return s.withNameMax(Math.max(1, s.nameMax() - 4));
+      return Attributes.fstatvfs(root).withNameMax(nameMax());
     }
+  }
+
+  /**
+   * The longest name a new object may have, what statfs and pathconf report: the layers' own
+   * (255, as the kernel overlay says) while whiteouts are 0/0 devices of the same name, and room
+   * for ".wh." less once they are {@code .wh.NAME} files, so that every name made can be removed.
+   */
+  private int nameMax() {
+    return whiteouts.usesDevices() ? stack.nameMax() : stack.nameMax() - OverlayNames.WHITEOUT_FILE_EXTRA;
   }
 
   // ---------------------------------------------------------------- creating
@@ -303,7 +310,7 @@ public final class Overlay implements AutoCloseable {
     Lock l = writing();
     try (Entry source = Entry.existing(stack, "link", from); Entry target = Entry.name(stack, "link", to)) {
       source.requireNotDirectory(ErrnoException.EPERM);
-      target.requireCreatable();
+      target.requireCreatable(nameMax());
       Node n = source.copiedUp(copyUp);
       Fd fromDir = source.upperDirectory(copyUp);
       Fd toDir = target.upperDirectory(copyUp);
@@ -341,7 +348,7 @@ public final class Overlay implements AutoCloseable {
   private Creation prepareCreation(byte[] path, Caller caller, boolean directory) throws ErrnoException {
     Entry e = Entry.name(stack, "create", path);
     try {
-      e.requireCreatable();
+      e.requireCreatable(nameMax());
       Attr parentAttr;
       try (Entry parent = Entry.existing(stack, "create", e.parentPath)) {
         parentAttr = attributes(stack.layer(parent.node().layer()), parent.directory(), parent.name);
@@ -434,6 +441,9 @@ public final class Overlay implements AutoCloseable {
     Layer upper = stack.upper();
     boolean inUpper = n.layer() == upper.index();
     boolean lowerShows = stack.visibleBelow(stack.lookup(e.parentPath), e.name, upper.index());
+    if (lowerShows) {
+      e.requireNameWithin(nameMax()); // a .wh. file of a name this long cannot be made
+    }
     Fd dir = e.upperDirectory(copyUp);
     if (inUpper && lowerShows) {
       // one step from the object to its whiteout: what a merged directory's whiteouts hid, or
@@ -457,6 +467,7 @@ public final class Overlay implements AutoCloseable {
   public void rename(byte[] from, byte[] to) throws ErrnoException {
     Lock l = writing();
     try (Entry source = Entry.existing(stack, "rename", from); Entry target = Entry.name(stack, "rename", to)) {
+      target.requireNameWithin(nameMax());
       if (OverlayNames.isReserved(target.name) || MergedPath.isWithin(to, from)) {
         throw new ErrnoException(ErrnoException.EINVAL, "rename", from, to);
       }
@@ -471,38 +482,49 @@ public final class Overlay implements AutoCloseable {
             throw new ErrnoException(ErrnoException.ENOTEMPTY, "rename", to);
           }
         }
-        // only directories that live in the upper layer alone can move (redirect_dir=off)
-        if (!moved.onlyIn(upper.index()) || replaced != null && !replaced.onlyIn(upper.index())) {
+        // only directories that live in the upper layer alone can move (redirect_dir=off); the
+        // empty directory one replaces may have lower content, which it then hides
+        if (!moved.onlyIn(upper.index())) {
           throw new ErrnoException(ErrnoException.EXDEV, "rename", from, to);
         }
       } else if (replaced != null) {
         target.requireNotDirectory(ErrnoException.EISDIR);
       }
-      moved = source.copiedUp(copyUp);
+      boolean hidesBelow = moved.isDirectory()
+          && stack.visibleBelow(stack.lookup(target.parentPath), target.name, upper.index());
       boolean lowerShows = stack.visibleBelow(stack.lookup(source.parentPath), source.name, upper.index());
+      if (lowerShows) {
+        source.requireNameWithin(nameMax()); // its whiteout must fit, or the lower object shows again
+      }
+      moved = source.copiedUp(copyUp);
       Fd fromDir = source.upperDirectory(copyUp);
       Fd toDir = target.upperDirectory(copyUp);
-      if (replaced != null && replaced.isDirectory()) {
+      if (hidesBelow) {
+        // made opaque first, where it hides nothing: whatever lower layers have at the target
+        // never shows through the directory that takes its place
+        try (Fd d = Open.openat(fromDir, source.name, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
+          whiteouts.makeOpaque(d);
+        }
+      }
+      if (replaced != null && replaced.isDirectory() && replaced.layer() == upper.index()) {
+        // emptied for rename(2), which replaces only an empty directory; opaque first (its
+        // xattr stays), so that removing its whiteouts uncovers nothing, even after a crash
         try (Fd d = Open.openat(toDir, target.name, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
+          if (hidesBelow) {
+            whiteouts.makeOpaque(d);
+          }
           Tree.removeContents(d);
         }
       }
       if (moved.type() != Stat.S_IFREG && moved.type() != Stat.S_IFDIR) {
         RecordStore.moveEntry(fromDir, source.name, toDir, target.name);
       }
-      if (moved.isDirectory() && replaced == null && Whiteouts.isWhitedOut(toDir, target.name)) {
-        // a directory cannot be renamed over the 0/0 device (ENOTDIR), and whatever the
-        // whiteout hid below must stay hidden under the directory that takes its place
-        Whiteouts.remove(toDir, target.name);
-        try (Fd d = Open.openat(fromDir, source.name, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
-          whiteouts.makeOpaque(d);
-        }
-      }
-      boolean whitedOut = false;
-      if (lowerShows && whiteouts.usesDevices()) {
+      boolean placed = moved.isDirectory() && replaced == null
+          && exchangedWithWhiteout(fromDir, source.name, toDir, target.name, lowerShows);
+      if (!placed && lowerShows && whiteouts.usesDevices()) {
         try {
           Entries.renameat2(fromDir, source.name, toDir, target.name, Entries.RENAME_WHITEOUT);
-          whitedOut = true;
+          placed = true;
         } catch (ErrnoException e) {
           if (e.errno() != ErrnoException.EINVAL && e.errno() != ErrnoException.EPERM
               && e.errno() != ErrnoException.EOPNOTSUPP) {
@@ -510,7 +532,7 @@ public final class Overlay implements AutoCloseable {
           }
         }
       }
-      if (!whitedOut) {
+      if (!placed) {
         Entries.renameat2(fromDir, source.name, toDir, target.name, 0);
         if (lowerShows) {
           whiteouts.create(fromDir, source.name);
@@ -527,6 +549,24 @@ public final class Overlay implements AutoCloseable {
     } finally {
       l.unlock();
     }
+  }
+
+  /**
+   * A directory cannot be renamed over a whiteout device (ENOTDIR): it is exchanged with it in
+   * one step, and the device, now at the source name, stays as the whiteout the lower layers
+   * need there or goes. False when the target is not a whiteout device.
+   */
+  private static boolean exchangedWithWhiteout(Fd fromDir, byte[] fromName, Fd toDir, byte[] toName,
+      boolean lowerShows) throws ErrnoException {
+    Stat st = Attributes.statxOrNull(toDir, toName);
+    if (st == null || !Whiteouts.isWhiteoutDevice(st)) {
+      return false;
+    }
+    Entries.renameat2(fromDir, fromName, toDir, toName, Entries.RENAME_EXCHANGE);
+    if (!lowerShows) {
+      Entries.unlinkat(fromDir, fromName, 0);
+    }
+    return true;
   }
 
   // ---------------------------------------------------------------- changing attributes

@@ -2,6 +2,7 @@ package io.usernetes.identity.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,5 +48,44 @@ class OverlayNamesIT {
       assertEquals("[]\n", Sh.python("import os; print(os.listdir(b'" + l.mnt + "/low'))"),
           "the whiteouts of the renamed lower names, 255-byte ones included, still hide them");
     }
+  }
+
+  /** Lower names of 251, 252 and 255 bytes to rename and remove, and short ones to rename to any length. */
+  private static final String LONG_LAYER = "import os\n"
+      + "for n in (251, 252, 255):\n"
+      + "    for c in (b'L', b'U'): open(b'l1/' + c * n, 'w').write('low')\n"
+      + "for n in (251, 252, 255, 256): open(b'l1/r%d' % n, 'w').write('r')\n"
+      + "os.mkdir(b'l1/d'); open(b'l1/d/x', 'w').write('x'); open(b'l1/f', 'w').write('f')\n";
+
+  /** Every way a name is made, looked up, renamed or removed, at and around the limit. */
+  private static final String LONG_OPERATIONS = "for n in (251, 252, 255, 256):\n"
+      + "    N = lambda c: mnt + b'/' + c * n\n"
+      + "    print(n, 'create', e(lambda: os.close(os.open(N(b'c'), os.O_CREAT | os.O_EXCL | os.O_WRONLY))),"
+      + " 'mkdir', e(lambda: os.mkdir(N(b'm'))), 'mknod', e(lambda: os.mkfifo(N(b'p'))),"
+      + " 'symlink', e(lambda: os.symlink(b'f', N(b's'))), 'link', e(lambda: os.link(mnt + b'/f', N(b'h'))),"
+      + " 'rename-to', e(lambda: os.rename(mnt + b'/r%d' % n, N(b'R'))))\n"
+      + "    print(n, 'lookup', [e(lambda: os.lstat(N(c))) for c in (b'c', b'm', b'p', b's', b'h', b'R', b'L', b'U')],"
+      + " 'in-lower-dir', e(lambda: os.lstat(mnt + b'/d/' + b'q' * n)),"
+      + " 'rename-away', e(lambda: os.rename(N(b'L'), mnt + b'/l%d' % n)), 'unlink', e(lambda: os.unlink(N(b'U'))),"
+      + " 'unlink-new', e(lambda: os.unlink(N(b'c'))), 'rmdir-new', e(lambda: os.rmdir(N(b'm'))))\n"
+      + "print('statvfs', os.statvfs(mnt).f_namemax, 'pathconf', os.pathconf(mnt, 'PC_NAME_MAX'))\n"
+      + "print(sorted(short(n) for n in os.listdir(mnt)))\n";
+
+  @Test
+  void namesAsLongAsTheKernelOverlayAllowsAndWhatStatfsSays() throws Exception {
+    Layers ours = Layers.in(Files.createDirectory(dir.resolve("ours")), 1);
+    Layers kernel = Layers.in(Files.createDirectory(dir.resolve("kernel")), 1);
+    Sh.ok("cd " + ours.root + " && python3 -c \"" + LONG_LAYER + "\" && cd " + kernel.root
+        + " && python3 -c \"" + LONG_LAYER + "\"");
+    String expected;
+    try (KernelOverlay k = KernelOverlay.mount(kernel)) {
+      expected = KernelOverlay.python(kernel.mnt, LONG_OPERATIONS);
+    }
+    String actual;
+    try (OverlayMount m = ours.mount()) {
+      actual = KernelOverlay.python(ours.mnt, LONG_OPERATIONS);
+    }
+    assertEquals(expected, actual);
+    assertEquals(KernelOverlay.upper(kernel, 1), KernelOverlay.upper(ours, 1));
   }
 }

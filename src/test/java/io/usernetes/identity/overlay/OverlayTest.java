@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The merged file system in plain Java, on directories of a temporary file system: no FUSE. */
@@ -62,13 +63,17 @@ class OverlayTest {
   }
 
   private Overlay open(String upperOverride, ReportMode mode) throws Exception {
+    return open(upperOverride, mode, true);
+  }
+
+  private Overlay open(String upperOverride, ReportMode mode, boolean deviceWhiteouts) throws Exception {
     IdMap map = IdMap.defaultMap();
     LocalIds local = LocalIds.choose(map, UserNamespaceMap.parse(Files.readString(Path.of("/proc/self/uid_map"))), "uid-map");
     OwnershipTranslator translator = new OwnershipTranslator(mode, map, local, ViewMapping.NONE,
         () -> HostIdResolver.of(map, List.of()), CallerNamespaces.forThisProcess(), false);
     LayerStack stack = new LayerStack(List.of(Layer.upper(upper.toString(), upperOverride),
         Layer.lower(1, lower.toString())));
-    overlay = new Overlay(stack, WorkDir.prepare(work.toString()), new Whiteouts(true),
+    overlay = new Overlay(stack, WorkDir.prepare(work.toString()), new Whiteouts(deviceWhiteouts),
         new Ownership(translator, translator), false, true, true);
     return overlay;
   }
@@ -175,6 +180,69 @@ class OverlayTest {
       container.destroy();
       container.waitFor();
     }
+  }
+
+  private static byte[] name(char c, int length) {
+    return b(String.valueOf(c).repeat(length));
+  }
+
+  private static int errno(Executable action) {
+    return assertThrows(ErrnoException.class, action).errno();
+  }
+
+  @Test
+  void withDeviceWhiteoutsEveryNameTheLayersTakeIsMadeFoundAndRemovedAndLongerOnesAreTooLong() throws Exception {
+    Files.writeString(lower.resolve("d/" + "L".repeat(255)), "lower\n");
+    Overlay o = open(null);
+    assertEquals(255, o.statfs().nameMax());
+    byte[] longest = b("d/" + "L".repeat(255));
+    o.getattr(longest);
+    o.rename(longest, b("d/moved"));
+    assertEquals(ErrnoException.ENOENT, errno(() -> o.getattr(longest)), "its whiteout hides it");
+    o.mkdir(b("d/" + "m".repeat(255)), 0755, ROOT);
+    o.getattr(b("d/" + "m".repeat(255)));
+    assertEquals(ErrnoException.ENAMETOOLONG, errno(() -> o.getattr(b("d/" + "q".repeat(256)))),
+        "a lower directory's listing does not make a name too long merely absent");
+  }
+
+  @Test
+  void withWhiteoutFilesNoNameIsMadeThatCouldNotBeRemovedAndNothingChangesOnRefusal() throws Exception {
+    Files.writeString(lower.resolve("d/" + "L".repeat(252)), "lower\n");
+    Overlay o = open(null, ReportMode.CONTAINER, false);
+    assertEquals(251, o.statfs().nameMax(), "room for .wh. is kept");
+    o.release(o.create(b("d/" + "c".repeat(251)), 0644, 0, ROOT));
+    assertEquals(ErrnoException.ENAMETOOLONG, errno(() -> o.create(b("d/" + "c".repeat(252)), 0644, 0, ROOT)));
+    assertEquals(ErrnoException.ENAMETOOLONG, errno(() -> o.mkdir(name('m', 252), 0755, ROOT)));
+    assertEquals(ErrnoException.ENAMETOOLONG, errno(() -> o.symlink(b("f"), name('s', 252), ROOT)));
+    assertEquals(ErrnoException.ENAMETOOLONG, errno(() -> o.link(b("d/f"), name('h', 252), ROOT)));
+    assertEquals(ErrnoException.ENAMETOOLONG, errno(() -> o.rename(b("d/f"), name('r', 252))));
+    byte[] lowerLong = b("d/" + "L".repeat(252));
+    o.getattr(lowerLong); // what a lower layer has stays readable
+    assertEquals(ErrnoException.ENAMETOOLONG, errno(() -> o.rename(lowerLong, b("d/moved"))));
+    assertEquals(ErrnoException.ENAMETOOLONG, errno(() -> o.unlink(lowerLong)));
+    o.getattr(lowerLong);
+    assertEquals(ErrnoException.ENOENT, errno(() -> o.getattr(b("d/moved"))), "not moved half-way");
+    try (Stream<Path> s = Files.list(upper.resolve("d"))) {
+      assertEquals(List.of("c".repeat(251)), s.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  @Test
+  void anUpperDirectoryReplacesAnEmptyMergedOneWhichItThenHidesAndOnlyThat() throws Exception {
+    Files.createDirectory(lower.resolve("full"));
+    Files.writeString(lower.resolve("full/g"), "lower\n");
+    Overlay o = open(null);
+    o.mkdir(b("n"), 0755, ROOT);
+    assertEquals(ErrnoException.ENOTEMPTY, errno(() -> o.rename(b("n"), b("d"))));
+    assertEquals(ErrnoException.EXDEV, errno(() -> o.rename(b("full"), b("n"))), "redirect_dir is off");
+    o.unlink(b("d/f"));
+    o.release(o.create(b("n/x"), 0644, 0, ROOT));
+    o.rename(b("n"), b("d"));
+    assertEquals(List.of("x"), o.readdir(b("d")).stream().map(e -> new String(e.name(), StandardCharsets.ISO_8859_1)).toList());
+    assertEquals("y", xattr(upper.resolve("d"), "trusted.overlay.opaque"));
+    assertTrue(Files.exists(upper.resolve("d/x")));
+    assertFalse(Files.exists(upper.resolve("n")));
+    assertEquals(List.of(), workEntries());
   }
 
   /** A command's status and output. */
