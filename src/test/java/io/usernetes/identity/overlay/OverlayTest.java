@@ -99,7 +99,7 @@ class OverlayTest {
   @Test
   void aNewFileInALowerDirectoryCopiesTheParentUpAndStoresThePoolIdWithARecord() throws Exception {
     Overlay o = open(null);
-    o.release(o.create(b("d/new"), 0644, 0, new Caller(60000, 60000, 1)));
+    o.release(b("d/new"), o.create(b("d/new"), 0644, 0, new Caller(60000, 60000, 1)));
     Attr a = o.getattr(b("d/new"));
     assertEquals(60000, a.uid());
     assertEquals(1633, owner(upper.resolve("d/new")));
@@ -154,7 +154,7 @@ class OverlayTest {
   @Test
   void inHostModeTheRecordsAreShownReadOnlyToCallersInTheMountsNamespaceOnly() throws Exception {
     Overlay o = open(null, ReportMode.HOST);
-    o.release(o.create(b("d/new"), 0644, 0, new Caller(1633, 1633, 1)));
+    o.release(b("d/new"), o.create(b("d/new"), 0644, 0, new Caller(1633, 1633, 1)));
     Sh.run("setfattr", "-n", "user.usernetes.uid", "-v", "60000", upper.resolve("d/new").toString());
     Caller podman = new Caller(0, 0, ProcessHandle.current().pid());
     assertEquals("60000", new String(o.getxattr(b("d/new"), "user.usernetes.uid", podman), StandardCharsets.US_ASCII));
@@ -175,6 +175,53 @@ class OverlayTest {
       container.destroy();
       container.waitFor();
     }
+  }
+
+  /** What libfuse does instead of unlinking an open file: renames it to a hidden name of its own. */
+  private static final String HIDDEN = "d/.fuse_hidden0000000200000001";
+
+  @Test
+  void anOpenFileRemovedByLibfuseIsKeptOutOfTheLayerWithItsOwnerUntilUnlinked() throws Exception {
+    Overlay o = open(null);
+    o.release(b("d/new"), o.create(b("d/new"), 0644, 0, new Caller(60000, 60000, 1)));
+    o.link(b("d/new"), b("d/second"), ROOT);
+    OpenFile f = o.open(b("d/new"), io.usernetes.identity.kernel.OpenFlags.O_RDWR);
+    o.rename(b("d/new"), b(HIDDEN));
+    assertFalse(Files.exists(upper.resolve("d/new"), LinkOption.NOFOLLOW_LINKS));
+    assertFalse(Files.exists(upper.resolve(HIDDEN), LinkOption.NOFOLLOW_LINKS), "never in the layer");
+    assertEquals(1, workEntries().size(), "kept in the work directory");
+    Attr a = o.getattr(b(HIDDEN));
+    assertEquals(60000, a.uid(), "the owner from its record");
+    assertEquals(1, a.nlink(), "the other name's link; the work directory's is not counted");
+    o.chmod(b(HIDDEN), 0600);
+    assertEquals(0100600, o.fgetattr(b(HIDDEN), f).mode());
+    assertEquals(ErrnoException.EEXIST, assertThrows(ErrnoException.class,
+        () -> o.mkdir(b(HIDDEN), 0755, ROOT)).errno(), "the hidden name is taken");
+    assertEquals(List.of("f", "second"), o.readdir(b("d")).stream()
+        .map(e -> new String(e.name(), StandardCharsets.ISO_8859_1)).sorted().toList(), "not the hidden name");
+    o.release(b(HIDDEN), f);
+    o.unlink(b(HIDDEN)); // libfuse, after the last release
+    assertEquals(List.of(), workEntries());
+    assertEquals(ErrnoException.ENOENT, assertThrows(ErrnoException.class, () -> o.getattr(b(HIDDEN))).errno());
+  }
+
+  @Test
+  void aRemovedFileWhosePathLibfuseLostGoesAtItsLastRelease() throws Exception {
+    Overlay o = open(null);
+    OpenFile f = o.open(b("d/f"), io.usernetes.identity.kernel.OpenFlags.O_RDWR); // copied up
+    o.rename(b("d/f"), b(HIDDEN));
+    assertEquals(Stat.S_IFCHR, mode(upper.resolve("d/f")) & Stat.S_IFMT, "whited out");
+    assertEquals(0, o.fgetattr(null, f).nlink(), "found by its descriptor");
+    o.release(null, f);
+    assertEquals(List.of(), workEntries());
+  }
+
+  @Test
+  void aProcessRenamingAClosedFileToAHiddenLookingNameRenamesIt() throws Exception {
+    Overlay o = open(null);
+    o.rename(b("d/f"), b(HIDDEN));
+    assertEquals("lower\n", Files.readString(upper.resolve(HIDDEN)));
+    assertEquals(List.of(), workEntries());
   }
 
   /** A command's status and output. */
