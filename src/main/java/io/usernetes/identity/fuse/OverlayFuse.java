@@ -51,8 +51,9 @@ public final class OverlayFuse extends FuseStubFS {
 
   public OverlayFuse(Overlay overlay) {
     this.overlay = overlay;
-    // flag_nullpath_ok and flag_utime_omit_ok: ops on unlinked open files get a null path, and
-    // UTIME_NOW/UTIME_OMIT reach utimens as they are. jnr-fuse maps the bitfield as padding.
+    // flag_nullpath_ok and flag_utime_omit_ok: calls on an open file whose path libfuse lost
+    // (its directory was removed after it) get a null path, and UTIME_NOW/UTIME_OMIT reach
+    // utimens as they are. jnr-fuse maps the bitfield as padding.
     Pointer ops = Struct.getMemory(fuseOperations);
     long at = offsetOf(fuseOperations.flag_nullpath_ok);
     ops.putByte(at, (byte) (ops.getByte(at) | 0b101));
@@ -89,7 +90,8 @@ public final class OverlayFuse extends FuseStubFS {
     fuseOperations.release.set((path, fi) -> call("release", path, () -> {
       OpenFile f = files.remove(fi.getLong(FI_FH));
       if (f != null) {
-        overlay.release(f);
+        // a file whose path libfuse lost comes as null (nullpath_ok) or, in older libfuse 2, "-"
+        overlay.release(path == null || !path.startsWith("/") ? null : bytes(path), f);
       }
       return 0;
     }));

@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code WORKDIR/work}: where new and copied-up objects are built, owner, mode, times and records
- * set, before one rename makes them appear in the upper layer ({@link #place}), and where removed
- * objects go in the same step as their whiteout appears ({@link #hide}) before they are emptied.
+ * set, before one rename makes them appear in the upper layer ({@link #place}), where removed
+ * objects go in the same step as their whiteout appears ({@link #hide}) before they are emptied,
+ * and where files removed while open stay until they are closed ({@link #takeOut}).
  * A crash leaves at worst debris here, which the next mount clears, never a half-made or
  * half-removed object in the layer.
  */
@@ -77,18 +78,25 @@ public final class WorkDir implements AutoCloseable {
 
   /**
    * Replaces {@code name}, an object of the upper layer that lower layers show too, by a whiteout
-   * in one step and then removes it with all it holds. RENAME_WHITEOUT moves it here and leaves a
-   * 0/0 device in its place; where that is refused the {@code .wh.} file comes first, so the name
-   * is hidden from then on, and the object is moved here after (a crash in between leaves it
-   * hidden, and {@link #place} replaces it when the name is made again).
+   * in one step and then removes it with all it holds (see {@link #takeOut}).
    */
   public void hide(Fd upperDir, byte[] name, Whiteouts whiteouts) throws ErrnoException {
+    discard(takeOut(upperDir, name, whiteouts, true));
+  }
+
+  /**
+   * Moves {@code name}, an object of the upper layer, here and returns its name here; when
+   * {@code whiteOut} (lower layers show the name too) a whiteout takes its place in the same
+   * step. RENAME_WHITEOUT moves it and leaves a 0/0 device; where that is refused the {@code
+   * .wh.} file comes first, so the name is hidden from then on, and the object is moved after (a
+   * crash in between leaves it hidden, and {@link #place} replaces it when the name is made again).
+   */
+  public byte[] takeOut(Fd upperDir, byte[] name, Whiteouts whiteouts, boolean whiteOut) throws ErrnoException {
     byte[] tmp = temporaryName();
-    if (whiteouts.usesDevices()) {
+    if (whiteOut && whiteouts.usesDevices()) {
       try {
         Entries.renameat2(upperDir, name, dir, tmp, Entries.RENAME_WHITEOUT);
-        discard(tmp);
-        return;
+        return tmp;
       } catch (ErrnoException e) {
         if (e.errno() != ErrnoException.EINVAL && e.errno() != ErrnoException.EPERM
             && e.errno() != ErrnoException.EOPNOTSUPP) {
@@ -96,9 +104,16 @@ public final class WorkDir implements AutoCloseable {
         }
       }
     }
-    whiteouts.createFile(upperDir, name);
+    if (whiteOut) {
+      whiteouts.createFile(upperDir, name);
+    }
     Entries.renameat2(upperDir, name, dir, tmp, 0);
-    discard(tmp);
+    return tmp;
+  }
+
+  /** A descriptor of this directory of the caller's own, to close when done. */
+  public Fd reopen() throws ErrnoException {
+    return Open.openat(dir, new byte[] {'.'}, OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
   }
 
   /**

@@ -176,7 +176,7 @@ public final class MountSetup {
   /** The libfuse options of the mount, fuse-overlayfs's defaults plus what the options asked. */
   public static List<String> fuseOptions(MountOptions options, boolean readOnly) {
     List<String> o = new ArrayList<>(List.of("fsname=usernetes-identity", "subtype=usernetes-identity",
-        "default_permissions", "nonempty", "hard_remove", "big_writes", "use_ino"));
+        "default_permissions", "nonempty", "big_writes", "use_ino"));
     // data by splice both ways (read_buf, write_buf): /dev/fuse to pipe to file, one copy fewer
     o.addAll(List.of("splice_read", "splice_write"));
     // keep a file's page cache across opens while its mtime and size are unchanged, checked at

@@ -2,6 +2,7 @@ package io.usernetes.identity.overlay;
 
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Fd;
+import io.usernetes.identity.kernel.Stat;
 import io.usernetes.identity.layers.CopyUp;
 import io.usernetes.identity.layers.LayerStack;
 import io.usernetes.identity.layers.MergedPath;
@@ -23,6 +24,8 @@ final class Entry implements AutoCloseable {
   private Node node;
   private Fd directory;
   private Fd upperDirectory;
+  /** The removed open file this entry names (libfuse's hidden name for it), or null. */
+  final Unlinked.Kept kept;
 
   private Entry(LayerStack stack, String call, byte[] path, Node node) {
     this.stack = stack;
@@ -31,6 +34,28 @@ final class Entry implements AutoCloseable {
     this.parentPath = MergedPath.parent(path);
     this.name = MergedPath.name(path);
     this.node = node;
+    this.kept = null;
+  }
+
+  private Entry(LayerStack stack, String call, byte[] path, Unlinked.Kept kept, Fd directory) {
+    this.stack = stack;
+    this.call = call;
+    this.path = path;
+    this.parentPath = MergedPath.parent(path);
+    this.name = kept.name();
+    this.node = new Node(path, kept.layer(), Stat.S_IFREG, new int[] {kept.layer()});
+    this.directory = directory;
+    this.kept = kept;
+  }
+
+  /**
+   * A removed open file by its hidden name, where it is kept: its {@code directory} (the work
+   * directory or its lower layer's, closed with the entry) is also the one changes go to; one
+   * kept in a lower layer cannot be copied up ({@code EEXIST}, as the kernel overlay: its
+   * whiteout is in the way).
+   */
+  static Entry kept(LayerStack stack, String call, byte[] path, Unlinked.Kept kept, Fd directory) {
+    return new Entry(stack, call, path, kept, directory);
   }
 
   /** The object at {@code path}; {@code ENOENT} when nothing shows there, {@code ENOTDIR} on the way. */
@@ -115,6 +140,9 @@ final class Entry implements AutoCloseable {
 
   /** The node once it is in the upper layer, copied up (with its parents) if it was not. */
   Node copiedUp(CopyUp copyUp) throws ErrnoException {
+    if (kept != null) {
+      return keptInWork();
+    }
     node = copyUp.ensureUpper(node());
     return node;
   }
@@ -124,11 +152,22 @@ final class Entry implements AutoCloseable {
    * once {@link #copiedUp}, or where a new one goes. Closed with the entry.
    */
   Fd upperDirectory(CopyUp copyUp) throws ErrnoException {
+    if (kept != null) {
+      keptInWork();
+      return directory;
+    }
     if (upperDirectory == null) {
       Node parent = copyUp.ensureUpper(stack.lookup(parentPath));
       upperDirectory = stack.dir(stack.upper().index(), parent.path());
     }
     return upperDirectory;
+  }
+
+  private Node keptInWork() throws ErrnoException {
+    if (!kept.inWork()) {
+      throw refused(ErrnoException.EEXIST);
+    }
+    return node;
   }
 
   @Override

@@ -29,6 +29,8 @@ import io.usernetes.identity.ownership.RecordValue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -52,6 +54,8 @@ public final class Overlay implements AutoCloseable {
   private final boolean fsync;
   private final boolean xattrs;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final Set<OpenFile> openFiles = ConcurrentHashMap.newKeySet();
+  private final Unlinked unlinked = new Unlinked();
 
   /**
    * @param staticNlink directories report one link ({@code static_nlink})
@@ -124,13 +128,34 @@ public final class Overlay implements AutoCloseable {
     return l;
   }
 
+  /** The object at {@code path}, or the removed open file libfuse names so (see {@link Unlinked}). */
+  private Entry existing(String call, byte[] path) throws ErrnoException {
+    Unlinked.Kept k = unlinked.get(path);
+    if (k == null) {
+      return Entry.existing(stack, call, path);
+    }
+    return Entry.kept(stack, call, path, k, k.inWork() ? work.reopen() : stack.dir(k.layer(), k.parent()));
+  }
+
+  /** The name {@code path} (see {@link Entry#name}); a hidden name in use exists. */
+  private Entry named(String call, byte[] path) throws ErrnoException {
+    return unlinked.get(path) == null ? Entry.name(stack, call, path) : existing(call, path);
+  }
+
   // ---------------------------------------------------------------- metadata
 
   public Attr getattr(byte[] path) throws ErrnoException {
     Lock l = reading();
-    try (Entry e = Entry.existing(stack, "getattr", path)) {
+    try (Entry e = existing("getattr", path)) {
       Node n = e.node();
       Attr a = attributes(stack.layer(n.layer()), e.directory(), e.name);
+      if (e.kept != null) {
+        // libfuse takes one link off what a GETATTR of a hidden name reports (its hidden name was
+        // a link), not off a SETATTR's reply. The work directory's link is the mount's, so one
+        // kept there counts one less: right for both when it has no other name. One kept in a
+        // lower layer, where it still has its link, is never changed: one more, for the GETATTR.
+        return a.withNlink(a.nlink() + (e.kept.inWork() ? -1 : 1));
+      }
       if (!n.isDirectory() || n.dirLayers().length == 1) {
         return a;
       }
@@ -151,8 +176,14 @@ public final class Overlay implements AutoCloseable {
     }
   }
 
-  /** Attributes of an open file: its path's when it still has one, else the descriptor's own. */
+  /**
+   * Attributes of an open file: its path's when it still has one (libfuse's hidden name for a
+   * removed one), else the descriptor's own.
+   */
   public Attr fgetattr(byte[] path, OpenFile file) throws ErrnoException {
+    if (path == null) {
+      path = unlinked.pathOf(file); // a removed file whose directory was removed too
+    }
     if (path != null) {
       try {
         return getattr(path);
@@ -203,7 +234,7 @@ public final class Overlay implements AutoCloseable {
 
   public byte[] readlink(byte[] path) throws ErrnoException {
     Lock l = reading();
-    try (Entry e = Entry.existing(stack, "readlink", path)) {
+    try (Entry e = existing("readlink", path)) {
       return Entries.readlinkat(e.directory(), e.name);
     } finally {
       l.unlock();
@@ -212,7 +243,7 @@ public final class Overlay implements AutoCloseable {
 
   public List<LayerStack.Listed> readdir(byte[] path) throws ErrnoException {
     Lock l = reading();
-    try (Entry e = Entry.existing(stack, "readdir", path)) {
+    try (Entry e = existing("readdir", path)) {
       return stack.list(e.requireDirectory().node());
     } finally {
       l.unlock();
@@ -255,10 +286,15 @@ public final class Overlay implements AutoCloseable {
         fd.close();
         throw e;
       }
-      return new OpenFile(fd, true);
+      return opened(new OpenFile(fd, true));
     } finally {
       l.unlock();
     }
+  }
+
+  private OpenFile opened(OpenFile f) {
+    openFiles.add(f);
+    return f;
   }
 
   public void mkdir(byte[] path, int mode, Caller caller) throws ErrnoException {
@@ -308,7 +344,7 @@ public final class Overlay implements AutoCloseable {
 
   public void link(byte[] from, byte[] to, Caller caller) throws ErrnoException {
     Lock l = writing();
-    try (Entry source = Entry.existing(stack, "link", from); Entry target = Entry.name(stack, "link", to)) {
+    try (Entry source = existing("link", from); Entry target = named("link", to)) {
       source.requireNotDirectory(ErrnoException.EPERM);
       target.requireCreatable(nameMax());
       Node n = source.copiedUp(copyUp);
@@ -346,11 +382,11 @@ public final class Overlay implements AutoCloseable {
   }
 
   private Creation prepareCreation(byte[] path, Caller caller, boolean directory) throws ErrnoException {
-    Entry e = Entry.name(stack, "create", path);
+    Entry e = named("create", path);
     try {
       e.requireCreatable(nameMax());
       Attr parentAttr;
-      try (Entry parent = Entry.existing(stack, "create", e.parentPath)) {
+      try (Entry parent = existing("create", e.parentPath)) {
         parentAttr = attributes(stack.layer(parent.node().layer()), parent.directory(), parent.name);
       }
       boolean setgid = (parentAttr.mode() & S_ISGID) != 0;
@@ -411,17 +447,30 @@ public final class Overlay implements AutoCloseable {
 
   public void unlink(byte[] path) throws ErrnoException {
     Lock l = writing();
-    try (Entry e = Entry.existing(stack, "unlink", path)) {
-      remove(e.requireNotDirectory(ErrnoException.EISDIR), false);
-      stack.forget(path);
+    try {
+      Unlinked.Kept k = unlinked.remove(path);
+      if (k != null) {
+        discard(k); // libfuse is done with a removed file: its last descriptor was released
+        return;
+      }
+      try (Entry e = Entry.existing(stack, "unlink", path)) {
+        remove(e.requireNotDirectory(ErrnoException.EISDIR), false);
+        stack.forget(path);
+      }
     } finally {
       l.unlock();
     }
   }
 
+  private void discard(Unlinked.Kept k) {
+    if (k.inWork()) {
+      work.discard(k.name());
+    }
+  }
+
   public void rmdir(byte[] path) throws ErrnoException {
     Lock l = writing();
-    try (Entry e = Entry.existing(stack, "rmdir", path)) {
+    try (Entry e = existing("rmdir", path)) {
       if (path.length == 0) {
         throw new ErrnoException(ErrnoException.EBUSY, "rmdir", path);
       }
@@ -466,13 +515,20 @@ public final class Overlay implements AutoCloseable {
 
   public void rename(byte[] from, byte[] to) throws ErrnoException {
     Lock l = writing();
-    try (Entry source = Entry.existing(stack, "rename", from); Entry target = Entry.name(stack, "rename", to)) {
+    try (Entry source = existing("rename", from); Entry target = named("rename", to)) {
       target.requireNameWithin(nameMax());
       if (OverlayNames.isReserved(target.name) || MergedPath.isWithin(to, from)) {
         throw new ErrnoException(ErrnoException.EINVAL, "rename", from, to);
       }
+      if (source.kept != null || target.kept != null) {
+        // libfuse's hidden names are its own: a process that guessed one gets no further
+        throw new ErrnoException(ErrnoException.EBUSY, "rename", from, to);
+      }
       Layer upper = stack.upper();
       Node moved = source.node();
+      if (replacedOpenFile(source, target, moved)) {
+        return;
+      }
       Node replaced = target.exists() ? target.node() : null;
       if (moved.isDirectory()) {
         // what any file system would refuse comes first, so callers see the usual errno
@@ -542,6 +598,7 @@ public final class Overlay implements AutoCloseable {
       if (moved.isDirectory()) {
         stack.forgetTree(from);
         stack.forgetTree(to);
+        unlinked.moved(from, to);
       } else {
         stack.forget(from);
         stack.forget(to);
@@ -569,11 +626,53 @@ public final class Overlay implements AutoCloseable {
     return true;
   }
 
+  /**
+   * libfuse's rename of an open file to a hidden name of its own, in place of the unlink (or the
+   * rename over it) a process asked for: the file leaves the merged view as an unlink would take
+   * it, but is kept (see {@link Unlinked}). A process's own rename to such a name, of a file
+   * nothing holds open, is an ordinary rename.
+   *
+   * @return whether it was one
+   */
+  private boolean replacedOpenFile(Entry source, Entry target, Node moved) throws ErrnoException {
+    if (target.exists() || moved.type() != Stat.S_IFREG || !Unlinked.isHiddenName(target.name)) {
+      return false;
+    }
+    Set<OpenFile> holders = holdersOf(Attributes.statx(source.directory(), source.name));
+    if (holders.isEmpty()) {
+      return false;
+    }
+    Layer upper = stack.upper();
+    boolean lowerShows = stack.visibleBelow(stack.lookup(source.parentPath), source.name, upper.index());
+    Fd dir = source.upperDirectory(copyUp);
+    if (moved.layer() == upper.index()) {
+      byte[] kept = work.takeOut(dir, source.name, whiteouts, lowerShows);
+      unlinked.keep(target.path, new Unlinked.Kept(true, upper.index(), null, kept, holders));
+    } else {
+      whiteouts.create(dir, source.name); // opened read-only, it stays in its lower layer
+      unlinked.keep(target.path, new Unlinked.Kept(false, moved.layer(), source.parentPath, source.name, holders));
+    }
+    stack.forget(source.path);
+    return true;
+  }
+
+  /** The open files on the object {@code st} describes. */
+  private Set<OpenFile> holdersOf(Stat st) throws ErrnoException {
+    Set<OpenFile> holders = ConcurrentHashMap.newKeySet();
+    for (OpenFile f : openFiles) {
+      Stat o = Attributes.statx(f.fd());
+      if (o.ino() == st.ino() && o.devMajor() == st.devMajor() && o.devMinor() == st.devMinor()) {
+        holders.add(f);
+      }
+    }
+    return holders;
+  }
+
   // ---------------------------------------------------------------- changing attributes
 
   public void chmod(byte[] path, int mode) throws ErrnoException {
     Lock l = writing();
-    try (Entry e = Entry.existing(stack, "chmod", path)) {
+    try (Entry e = existing("chmod", path)) {
       // Linux symlink modes are always 0777
       Node n = e.requireNotType(Stat.S_IFLNK, ErrnoException.EOPNOTSUPP).copiedUp(copyUp);
       stack.upper().attributes().chmod(e.upperDirectory(copyUp), e.name, n.type(), mode & 07777);
@@ -585,7 +684,7 @@ public final class Overlay implements AutoCloseable {
   /** @param uid the new owner, or -1 to keep it; likewise {@code gid} */
   public void chown(byte[] path, long uid, long gid, Caller caller) throws ErrnoException {
     Lock l = writing();
-    try (Entry e = Entry.existing(stack, "chown", path)) {
+    try (Entry e = existing("chown", path)) {
       // an id the mount cannot store is refused before anything is copied up
       OwnershipTranslator.Decision du = uid < 0 ? null : ownership.uids().store(uid, caller.pid());
       OwnershipTranslator.Decision dg = gid < 0 ? null : ownership.gids().store(gid, caller.pid());
@@ -607,7 +706,7 @@ public final class Overlay implements AutoCloseable {
 
   public void truncate(byte[] path, long size) throws ErrnoException {
     Lock l = writing();
-    try (Entry e = Entry.existing(stack, "truncate", path)) {
+    try (Entry e = existing("truncate", path)) {
       e.requireNotDirectory(ErrnoException.EISDIR).copiedUp(copyUp);
       try (Fd f = Open.openat(e.upperDirectory(copyUp), e.name, OpenFlags.O_WRONLY | OpenFlags.O_CLOEXEC, 0)) {
         FileData.ftruncate(f, size);
@@ -619,7 +718,7 @@ public final class Overlay implements AutoCloseable {
 
   public void utimens(byte[] path, Timespec atime, Timespec mtime) throws ErrnoException {
     Lock l = writing();
-    try (Entry e = Entry.existing(stack, "utimens", path)) {
+    try (Entry e = existing("utimens", path)) {
       e.copiedUp(copyUp);
       Attributes.utimensat(e.upperDirectory(copyUp), e.name, atime, mtime);
     } finally {
@@ -648,7 +747,7 @@ public final class Overlay implements AutoCloseable {
       throw new ErrnoException(ErrnoException.ENODATA, "getxattr", path);
     }
     Lock l = reading();
-    try (Entry e = Entry.existing(stack, "getxattr", path)) {
+    try (Entry e = existing("getxattr", path)) {
       return Xattrs.getAt(e.directory(), e.name, name.getBytes(StandardCharsets.ISO_8859_1));
     } finally {
       l.unlock();
@@ -659,7 +758,7 @@ public final class Overlay implements AutoCloseable {
   public byte[] listxattr(byte[] path, Caller caller) throws ErrnoException {
     requireXattrs("listxattr", path);
     Lock l = reading();
-    try (Entry e = Entry.existing(stack, "listxattr", path);
+    try (Entry e = existing("listxattr", path);
         Fd object = Open.openat(e.directory(), e.name, OBJECT, 0)) {
       byte[] raw = Xattrs.listRaw(object);
       return HiddenXattrs.filterList(raw, raw.length,
@@ -675,7 +774,7 @@ public final class Overlay implements AutoCloseable {
       throw new ErrnoException(ErrnoException.EPERM, "setxattr", path);
     }
     Lock l = writing();
-    try (Entry e = Entry.existing(stack, "setxattr", path)) {
+    try (Entry e = existing("setxattr", path)) {
       e.copiedUp(copyUp);
       Xattrs.setAt(e.upperDirectory(copyUp), e.name, name.getBytes(StandardCharsets.ISO_8859_1), value, flags);
     } finally {
@@ -689,7 +788,7 @@ public final class Overlay implements AutoCloseable {
       throw new ErrnoException(ErrnoException.EPERM, "removexattr", path);
     }
     Lock l = writing();
-    try (Entry e = Entry.existing(stack, "removexattr", path)) {
+    try (Entry e = existing("removexattr", path)) {
       e.copiedUp(copyUp);
       try (Fd object = Open.openat(e.upperDirectory(copyUp), e.name, OBJECT, 0)) {
         Xattrs.remove(object, name.getBytes(StandardCharsets.ISO_8859_1));
@@ -704,13 +803,17 @@ public final class Overlay implements AutoCloseable {
   public OpenFile open(byte[] path, int flags) throws ErrnoException {
     boolean write = (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY || (flags & OpenFlags.O_TRUNC) != 0;
     Lock l = write ? writing() : reading();
-    try (Entry e = Entry.existing(stack, "open", path)) {
+    try (Entry e = existing("open", path)) {
       if (write) {
         e.copiedUp(copyUp);
       }
       int open = (flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY))
           | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
-      return new OpenFile(Open.openat(write ? e.upperDirectory(copyUp) : e.directory(), e.name, open, 0), write);
+      OpenFile f = opened(new OpenFile(Open.openat(write ? e.upperDirectory(copyUp) : e.directory(), e.name, open, 0), write));
+      if (e.kept != null) {
+        e.kept.holders().add(f); // opened again through /proc/PID/fd
+      }
+      return f;
     } finally {
       l.unlock();
     }
@@ -735,8 +838,16 @@ public final class Overlay implements AutoCloseable {
     }
   }
 
-  public void release(OpenFile f) throws ErrnoException {
-    f.fd().close();
+  /** @param path the file's path as libfuse knows it, null when it lost it */
+  public void release(byte[] path, OpenFile f) throws ErrnoException {
+    openFiles.remove(f);
+    try {
+      for (Unlinked.Kept k : unlinked.released(f, path == null)) {
+        discard(k);
+      }
+    } finally {
+      f.fd().close();
+    }
   }
 
   @Override

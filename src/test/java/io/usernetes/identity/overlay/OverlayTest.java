@@ -104,7 +104,7 @@ class OverlayTest {
   @Test
   void aNewFileInALowerDirectoryCopiesTheParentUpAndStoresThePoolIdWithARecord() throws Exception {
     Overlay o = open(null);
-    o.release(o.create(b("d/new"), 0644, 0, new Caller(60000, 60000, 1)));
+    o.release(b("d/new"), o.create(b("d/new"), 0644, 0, new Caller(60000, 60000, 1)));
     Attr a = o.getattr(b("d/new"));
     assertEquals(60000, a.uid());
     assertEquals(1633, owner(upper.resolve("d/new")));
@@ -159,7 +159,7 @@ class OverlayTest {
   @Test
   void inHostModeTheRecordsAreShownReadOnlyToCallersInTheMountsNamespaceOnly() throws Exception {
     Overlay o = open(null, ReportMode.HOST);
-    o.release(o.create(b("d/new"), 0644, 0, new Caller(1633, 1633, 1)));
+    o.release(b("d/new"), o.create(b("d/new"), 0644, 0, new Caller(1633, 1633, 1)));
     Sh.run("setfattr", "-n", "user.usernetes.uid", "-v", "60000", upper.resolve("d/new").toString());
     Caller podman = new Caller(0, 0, ProcessHandle.current().pid());
     assertEquals("60000", new String(o.getxattr(b("d/new"), "user.usernetes.uid", podman), StandardCharsets.US_ASCII));
@@ -210,7 +210,7 @@ class OverlayTest {
     Files.writeString(lower.resolve("d/" + "L".repeat(252)), "lower\n");
     Overlay o = open(null, ReportMode.CONTAINER, false);
     assertEquals(251, o.statfs().nameMax(), "room for .wh. is kept");
-    o.release(o.create(b("d/" + "c".repeat(251)), 0644, 0, ROOT));
+    o.release(b("d/" + "c".repeat(251)), o.create(b("d/" + "c".repeat(251)), 0644, 0, ROOT));
     assertEquals(ErrnoException.ENAMETOOLONG, errno(() -> o.create(b("d/" + "c".repeat(252)), 0644, 0, ROOT)));
     assertEquals(ErrnoException.ENAMETOOLONG, errno(() -> o.mkdir(name('m', 252), 0755, ROOT)));
     assertEquals(ErrnoException.ENAMETOOLONG, errno(() -> o.symlink(b("f"), name('s', 252), ROOT)));
@@ -236,12 +236,59 @@ class OverlayTest {
     assertEquals(ErrnoException.ENOTEMPTY, errno(() -> o.rename(b("n"), b("d"))));
     assertEquals(ErrnoException.EXDEV, errno(() -> o.rename(b("full"), b("n"))), "redirect_dir is off");
     o.unlink(b("d/f"));
-    o.release(o.create(b("n/x"), 0644, 0, ROOT));
+    o.release(b("n/x"), o.create(b("n/x"), 0644, 0, ROOT));
     o.rename(b("n"), b("d"));
     assertEquals(List.of("x"), o.readdir(b("d")).stream().map(e -> new String(e.name(), StandardCharsets.ISO_8859_1)).toList());
     assertEquals("y", xattr(upper.resolve("d"), "trusted.overlay.opaque"));
     assertTrue(Files.exists(upper.resolve("d/x")));
     assertFalse(Files.exists(upper.resolve("n")));
+    assertEquals(List.of(), workEntries());
+  }
+
+  /** What libfuse does instead of unlinking an open file: renames it to a hidden name of its own. */
+  private static final String HIDDEN = "d/.fuse_hidden0000000200000001";
+
+  @Test
+  void anOpenFileRemovedByLibfuseIsKeptOutOfTheLayerWithItsOwnerUntilUnlinked() throws Exception {
+    Overlay o = open(null);
+    o.release(b("d/new"), o.create(b("d/new"), 0644, 0, new Caller(60000, 60000, 1)));
+    o.link(b("d/new"), b("d/second"), ROOT);
+    OpenFile f = o.open(b("d/new"), io.usernetes.identity.kernel.OpenFlags.O_RDWR);
+    o.rename(b("d/new"), b(HIDDEN));
+    assertFalse(Files.exists(upper.resolve("d/new"), LinkOption.NOFOLLOW_LINKS));
+    assertFalse(Files.exists(upper.resolve(HIDDEN), LinkOption.NOFOLLOW_LINKS), "never in the layer");
+    assertEquals(1, workEntries().size(), "kept in the work directory");
+    Attr a = o.getattr(b(HIDDEN));
+    assertEquals(60000, a.uid(), "the owner from its record");
+    assertEquals(1, a.nlink(), "the other name's link; the work directory's is not counted");
+    o.chmod(b(HIDDEN), 0600);
+    assertEquals(0100600, o.fgetattr(b(HIDDEN), f).mode());
+    assertEquals(ErrnoException.EEXIST, assertThrows(ErrnoException.class,
+        () -> o.mkdir(b(HIDDEN), 0755, ROOT)).errno(), "the hidden name is taken");
+    assertEquals(List.of("f", "second"), o.readdir(b("d")).stream()
+        .map(e -> new String(e.name(), StandardCharsets.ISO_8859_1)).sorted().toList(), "not the hidden name");
+    o.release(b(HIDDEN), f);
+    o.unlink(b(HIDDEN)); // libfuse, after the last release
+    assertEquals(List.of(), workEntries());
+    assertEquals(ErrnoException.ENOENT, assertThrows(ErrnoException.class, () -> o.getattr(b(HIDDEN))).errno());
+  }
+
+  @Test
+  void aRemovedFileWhosePathLibfuseLostGoesAtItsLastRelease() throws Exception {
+    Overlay o = open(null);
+    OpenFile f = o.open(b("d/f"), io.usernetes.identity.kernel.OpenFlags.O_RDWR); // copied up
+    o.rename(b("d/f"), b(HIDDEN));
+    assertEquals(Stat.S_IFCHR, mode(upper.resolve("d/f")) & Stat.S_IFMT, "whited out");
+    assertEquals(0, o.fgetattr(null, f).nlink(), "found by its descriptor");
+    o.release(null, f);
+    assertEquals(List.of(), workEntries());
+  }
+
+  @Test
+  void aProcessRenamingAClosedFileToAHiddenLookingNameRenamesIt() throws Exception {
+    Overlay o = open(null);
+    o.rename(b("d/f"), b(HIDDEN));
+    assertEquals("lower\n", Files.readString(upper.resolve(HIDDEN)));
     assertEquals(List.of(), workEntries());
   }
 
