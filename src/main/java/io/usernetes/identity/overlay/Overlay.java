@@ -166,8 +166,9 @@ public final class Overlay implements AutoCloseable {
         // and it keeps the inode number of the lower directory it was copied up from, as the
         // kernel overlay does: tools that walk back up by "..", as rm -rf does once a tree is
         // deeper than its descriptors, check it against what they saw before the copy-up
-        try (Fd origin = stack.dir(n.dirLayers()[1], e.parentPath)) {
-          a = a.withIno(Attributes.statx(origin, e.name).ino());
+        byte[] originPath = n.layerPaths()[1]; // where it came from, when renamed
+        try (Fd origin = stack.dir(n.dirLayers()[1], MergedPath.parent(originPath))) {
+          a = a.withIno(Attributes.statx(origin, MergedPath.name(originPath)).ino());
         }
       }
       return a;
@@ -650,7 +651,7 @@ public final class Overlay implements AutoCloseable {
       unlinked.keep(target.path, new Unlinked.Kept(true, upper.index(), null, kept, holders));
     } else {
       whiteouts.create(dir, source.name); // opened read-only, it stays in its lower layer
-      unlinked.keep(target.path, new Unlinked.Kept(false, moved.layer(), source.parentPath, source.name, holders));
+      unlinked.keep(target.path, new Unlinked.Kept(false, moved.layer(), moved.layerParent(), source.name, holders));
     }
     stack.forget(source.path);
     return true;
