@@ -70,7 +70,7 @@ public final class MountSetup {
         checkDirectory("lowerdir", lower);
         layers.add(Layer.lower(layers.size(), lower));
       }
-      LayerStack stack = new LayerStack(layers);
+      LayerStack stack = new LayerStack(layers, options.tuning().redirectDir().follows());
       ReportMode mode = reportMode(config.reportMode());
       io.usernetes.identity.overlay.Ownership ownership = new io.usernetes.identity.overlay.Ownership(
           translator(mode, config.uidMap(), "uid", options.ownership(), stack, AccountFile.Kind.PASSWD),

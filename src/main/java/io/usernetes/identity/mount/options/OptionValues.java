@@ -122,13 +122,16 @@ final class OptionValues {
     }
   }
 
-  /** {@code redirect_dir=off}; fuse-overlayfs refuses every other value, and so do we. */
-  static void redirectDirOff(RawOption option) {
-    String value = text(option);
-    if (!value.equals("off")) {
-      throw new MountUsageException(name(option) + ": only \"off\" is supported, not "
-          + MountUsageException.quote(value));
+  /**
+   * {@code redirect_dir=off|follow|nofollow}; {@code on} would create redirects, which the mount
+   * does not do yet, so it is refused rather than silently read as {@code follow}.
+   */
+  static RedirectDir redirectDir(RawOption option) {
+    if (text(option).equals("on")) {
+      throw new MountUsageException(name(option) + ": \"on\" is not supported (redirects are read, "
+          + "not created): use off, follow or nofollow");
     }
+    return choice(option, RedirectDir.class);
   }
 
   private static String raw(RawOption option) {

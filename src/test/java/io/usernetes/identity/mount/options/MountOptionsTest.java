@@ -122,6 +122,10 @@ class MountOptionsTest {
     assertEquals(Optional.of(Duration.ofSeconds(1_000_000_000)),
         parse("timeout=1000000000").tuning().timeout());
     assertEquals(List.of(), parse("plugins=").tuning().plugins());
+    assertEquals(RedirectDir.OFF, t.redirectDir());
+    assertEquals(RedirectDir.FOLLOW, parse("redirect_dir=follow").tuning().redirectDir());
+    assertFalse(parse("redirect_dir=nofollow").tuning().redirectDir().follows());
+    assertTrue(OverlayTuning.DEFAULTS.redirectDir().follows(), "layers the kernel overlay wrote read as there");
   }
 
   @Test
@@ -217,7 +221,8 @@ class MountOptionsTest {
         error("max_write=0"));
     assertEquals("option \"timeout\": \"1e9\" is not a number of seconds (digits, optionally "
         + "a '.' and decimals)", error("timeout=1e9"));
-    assertEquals("option \"redirect_dir\": only \"off\" is supported, not \"on\"",
+    assertEquals("option \"redirect_dir\": \"on\" is not supported (redirects are read, not created): "
+        + "use off, follow or nofollow",
         error("redirect_dir=on"));
     assertEquals("option \"report_mode\": \"kernel\" is not auto, container or host",
         error("report_mode=kernel"));
