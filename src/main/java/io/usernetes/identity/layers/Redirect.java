@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * from the root of the layers below; a relative one is a name in the same parent directory.
  *
  * <p>The value comes from the image and is checked as the kernel checks it, and more: no empty
- * component, no {@code .} or {@code ..}, no reserved {@code .wh.} name, a name without {@code
- * /}. Anything else is ignored (logged): the directory then reads as if it had no redirect.
+ * component, no {@code .} or {@code ..}, no reserved {@code .wh.} name, none longer than a
+ * name can be, a name without {@code /}. Anything else is ignored (logged): the directory then reads as if it had no redirect.
  *
  * @param absolute true for a path from the root, false for a name in the same parent
  * @param path the path without its leading {@code /} (a {@link MergedPath}), or the name
@@ -26,6 +26,8 @@ public record Redirect(boolean absolute, byte[] path) {
   private static final byte[][] XATTRS = {
       "trusted.overlay.redirect".getBytes(StandardCharsets.US_ASCII),
       "user.overlay.redirect".getBytes(StandardCharsets.US_ASCII)};
+  /** Linux's NAME_MAX: no layer holds a longer name, and a lookup of one would fail, not miss. */
+  private static final int NAME_MAX = 255;
 
   /**
    * The redirect of directory {@code name} in {@code parent}; null when it has none or a bad one.
@@ -78,7 +80,7 @@ public record Redirect(boolean absolute, byte[] path) {
   }
 
   private static boolean validName(byte[] name) {
-    if (name.length == 0 || Arrays.equals(name, new byte[] {'.'}) || Arrays.equals(name, new byte[] {'.', '.'})
+    if (name.length == 0 || name.length > NAME_MAX || Arrays.equals(name, new byte[] {'.'}) || Arrays.equals(name, new byte[] {'.', '.'})
         || OverlayNames.isReserved(name)) {
       return false;
     }

@@ -24,12 +24,13 @@ class RedirectTest {
     parses("/a/old dir/\u00e9", true, "a/old dir/\u00e9");
     parses("old", false, "old");
     parses("/a/b\0", true, "a/b"); // with the NUL some writers keep
+    parses("x".repeat(255), false, "x".repeat(255));
   }
 
   @Test
   void malformedValuesAreIgnored() {
     for (String bad : new String[] {"", "\0", "/", "//a", "/a/", "/a//b", "a/b", "a/", "/a/../b", "/..", "..",
-        ".", "/a/./b", "/.wh.a", ".wh..wh..opq", "/a\0b"}) {
+        ".", "/a/./b", "/.wh.a", ".wh..wh..opq", "/a\0b", "x".repeat(256), "/a/" + "x".repeat(256)}) {
       assertNull(Redirect.parse(b(bad)), bad);
     }
   }
