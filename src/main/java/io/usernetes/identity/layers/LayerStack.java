@@ -291,7 +291,7 @@ public final class LayerStack implements AutoCloseable {
   /** The redirect of directory {@code name} in layer {@code index}, or null (none, or not valid). */
   private Redirect redirectOf(int index, byte[] parentPath, byte[] name) throws ErrnoException {
     try (Fd dir = dir(index, parentPath)) {
-      return Redirect.read(dir, name, "directory " + MergedPath.show(MergedPath.child(parentPath, name))
+      return Redirect.read(dir, name, () -> "directory " + MergedPath.show(MergedPath.child(parentPath, name))
           + " of " + layers.get(index));
     }
   }

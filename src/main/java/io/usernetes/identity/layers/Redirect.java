@@ -5,6 +5,7 @@ import io.usernetes.identity.kernel.Fd;
 import io.usernetes.identity.kernel.Xattrs;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +32,9 @@ public record Redirect(boolean absolute, byte[] path) {
 
   /**
    * The redirect of directory {@code name} in {@code parent}; null when it has none or a bad one.
-   * {@code where} names the directory in the log.
+   * {@code where} names the directory in the log (made only then).
    */
-  static Redirect read(Fd parent, byte[] name, String where) throws ErrnoException {
+  static Redirect read(Fd parent, byte[] name, Supplier<String> where) throws ErrnoException {
     for (byte[] xattr : XATTRS) {
       byte[] value;
       try {
@@ -48,7 +49,7 @@ public record Redirect(boolean absolute, byte[] path) {
         Redirect r = parse(value);
         if (r == null) {
           LOG.warn("ignored the malformed {} \"{}\" of {}", new String(xattr, StandardCharsets.US_ASCII),
-              MergedPath.show(value).substring(1), where);
+              MergedPath.show(value).substring(1), where.get());
         }
         return r;
       }

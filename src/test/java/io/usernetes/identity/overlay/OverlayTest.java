@@ -41,6 +41,8 @@ class OverlayTest {
   Path upper;
   Path work;
   Overlay overlay;
+  /** What the next {@link #open} does with redirects (redirect_dir=nofollow when false). */
+  boolean followRedirects = true;
 
   @BeforeEach
   void layers() throws Exception {
@@ -72,7 +74,7 @@ class OverlayTest {
     OwnershipTranslator translator = new OwnershipTranslator(mode, map, local, ViewMapping.NONE,
         () -> HostIdResolver.of(map, List.of()), CallerNamespaces.forThisProcess(), false);
     LayerStack stack = new LayerStack(List.of(Layer.upper(upper.toString(), upperOverride),
-        Layer.lower(1, lower.toString())));
+        Layer.lower(1, lower.toString())), followRedirects);
     overlay = new Overlay(stack, WorkDir.prepare(work.toString()), new Whiteouts(deviceWhiteouts),
         new Ownership(translator, translator), false, true, true);
     return overlay;
@@ -319,6 +321,14 @@ class OverlayTest {
     renamedInUpper("trusted.overlay.redirect", "/d");
     setxattr(upper.resolve("e"), "trusted.overlay.opaque", "y");
     assertEquals(List.of(), names(open(null).readdir(b("e"))), "an opaque directory's redirect is not followed");
+  }
+
+  @Test
+  void withoutFollowingRedirectsARenamedDirectoryShowsItsUpperContentOnly() throws Exception {
+    renamedInUpper("trusted.overlay.redirect", "/d");
+    Files.writeString(upper.resolve("e/u"), "upper\n");
+    followRedirects = false;
+    assertEquals(List.of("u"), names(open(null).readdir(b("e"))));
   }
 
   /** What libfuse does instead of unlinking an open file: renames it to a hidden name of its own. */
