@@ -283,6 +283,25 @@ public final class LayerStack implements AutoCloseable {
     return new Node(path, top, topType, Arrays.copyOf(dirs, found), Arrays.copyOf(dirPaths, found));
   }
 
+  /**
+   * The absolute redirect that makes the layers below the upper one show what they show of
+   * directory {@code dir} wherever it moves; null when none would (it would then need more than
+   * one, which a rename does not write: it stays {@code EXDEV}).
+   */
+  public Redirect redirectFor(Node dir) throws ErrnoException {
+    Node lower = dir.below(upper.index());
+    if (lower == null || !followRedirects) {
+      return null;
+    }
+    byte[] path = lower.layerPaths()[0];
+    Node found = path.length == 0 ? null : lookupBelow(path, upper.index());
+    if (found == null || !Arrays.equals(found.dirLayers(), lower.dirLayers())
+        || !Arrays.deepEquals(found.layerPaths(), lower.layerPaths())) {
+      return null;
+    }
+    return new Redirect(true, path);
+  }
+
   /** The index of the bottom layer, below which nothing can be redirected. */
   private int lastLayer() {
     return layers.size() - 1;

@@ -57,6 +57,27 @@ public record Redirect(boolean absolute, byte[] path) {
     return null;
   }
 
+  /**
+   * Gives directory {@code name} in the upper layer's {@code parent} this redirect, in
+   * {@code trusted.overlay.redirect} where allowed, else {@code user.overlay.redirect}, as the
+   * kernel overlay with and without {@code userxattr} reads it.
+   */
+  public void write(Fd parent, byte[] name) throws ErrnoException {
+    byte[] value = new byte[path.length + (absolute ? 1 : 0)];
+    if (absolute) {
+      value[0] = '/';
+    }
+    System.arraycopy(path, 0, value, absolute ? 1 : 0, path.length);
+    try {
+      Xattrs.setAt(parent, name, XATTRS[0], value, 0);
+    } catch (ErrnoException e) {
+      if (e.errno() != ErrnoException.EPERM && e.errno() != ErrnoException.EOPNOTSUPP) {
+        throw e;
+      }
+      Xattrs.setAt(parent, name, XATTRS[1], value, 0);
+    }
+  }
+
   /** The redirect an xattr value names, or null when it is not a valid one. */
   static Redirect parse(byte[] value) {
     int end = value.length;

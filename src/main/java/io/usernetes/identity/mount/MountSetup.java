@@ -77,7 +77,8 @@ public final class MountSetup {
           translator(mode, config.gidMap(), "gid", options.ownership(), stack, AccountFile.Kind.GROUP));
       boolean deviceWhiteouts = System.getenv("FUSE_OVERLAYFS_DISABLE_OVL_WHITEOUT") == null;
       Overlay overlay = new Overlay(stack, work, new Whiteouts(deviceWhiteouts), ownership,
-          options.tuning().staticNlink(), options.tuning().fsync(), !options.tuning().noXattrs());
+          options.tuning().staticNlink(), options.tuning().fsync(), !options.tuning().noXattrs(),
+          options.tuning().redirectDir().creates());
       overlay.inheritRootOverride();
       return new Mounted(overlay, mode, upper == null || options.readOnly());
     } catch (ErrnoException e) {

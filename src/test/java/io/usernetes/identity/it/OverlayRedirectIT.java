@@ -52,6 +52,12 @@ class OverlayRedirectIT {
       + "print('rmdir', e(lambda: os.rmdir(mnt + b'/q2/r2')))\n"
       + TREE;
 
+  /** Moving renamed directories again, and back. */
+  private static final String MORE_RENAMES = "cd $MNT\n"
+      + "mv b/c a2; mv a2 b/c2\n"
+      + "mv x/z x/y\n"
+      + "mv deep2 a/deep3\n";
+
   /** Copies the layers {@code from} wrote into fresh layers in {@code name}. */
   private Layers copy(Layers from, String name) throws Exception {
     Layers to = Layers.in(Files.createDirectory(dir.resolve(name)), 1);
@@ -102,5 +108,28 @@ class OverlayRedirectIT {
     assertEquals(expected, actual);
     // what the mount wrote on top of the kernel's redirects, the kernel overlay reads the same
     assertEquals(kernelTree(kernel, kernel.options()), kernelTree(ours, ours.options()));
+  }
+
+  @Test
+  void withRedirectDirOnDirectoriesWithLowerContentMoveAsOnTheKernelOverlay() throws Exception {
+    Layers kernel = Layers.in(Files.createDirectory(dir.resolve("kernel")), 1);
+    Layers ours = Layers.in(Files.createDirectory(dir.resolve("ours")), 1);
+    Sh.ok("cd " + kernel.root + "; " + LOWER + "cd " + ours.root + "; " + LOWER);
+    String expected;
+    try (KernelOverlay k = KernelOverlay.mount(kernel.mnt, kernel.options() + ",redirect_dir=on")) {
+      Sh.ok("MNT=" + kernel.mnt + "; " + RENAMES + MORE_RENAMES);
+      expected = KernelOverlay.python(kernel.mnt, TREE);
+    }
+    String actual;
+    try (OverlayMount m = OverlayMount.mount(List.of(), "-o", ours.options() + ",redirect_dir=on", ours.mnt.toString())) {
+      Sh.ok("MNT=" + ours.mnt + "; " + RENAMES + MORE_RENAMES);
+      actual = KernelOverlay.python(ours.mnt, TREE);
+    }
+    assertEquals(expected, actual);
+    // the opaque marker file the mount writes beside the xattr (for fuse-overlayfs) is a plain
+    // file to the kernel overlay
+    assertEquals(expected, kernelTree(ours, ours.options()).replace("(b'.wh..wh..opq', b''), ", ""),
+        "the kernel overlay reads the mount's redirects");
+    assertEquals(KernelOverlay.upper(kernel, 1), KernelOverlay.upper(ours, 1));
   }
 }

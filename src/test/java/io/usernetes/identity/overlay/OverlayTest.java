@@ -43,6 +43,8 @@ class OverlayTest {
   Overlay overlay;
   /** What the next {@link #open} does with redirects (redirect_dir=nofollow when false). */
   boolean followRedirects = true;
+  /** Whether the next {@link #open} moves directories with lower content (redirect_dir=on). */
+  boolean createRedirects = false;
 
   @BeforeEach
   void layers() throws Exception {
@@ -76,7 +78,7 @@ class OverlayTest {
     LayerStack stack = new LayerStack(List.of(Layer.upper(upper.toString(), upperOverride),
         Layer.lower(1, lower.toString())), followRedirects);
     overlay = new Overlay(stack, WorkDir.prepare(work.toString()), new Whiteouts(deviceWhiteouts),
-        new Ownership(translator, translator), false, true, true);
+        new Ownership(translator, translator), false, true, true, createRedirects);
     return overlay;
   }
 
@@ -321,6 +323,23 @@ class OverlayTest {
     renamedInUpper("trusted.overlay.redirect", "/d");
     setxattr(upper.resolve("e"), "trusted.overlay.opaque", "y");
     assertEquals(List.of(), names(open(null).readdir(b("e"))), "an opaque directory's redirect is not followed");
+  }
+
+  @Test
+  void withRedirectDirOnADirectoryWithLowerContentMovesCarryingWhereItCameFrom() throws Exception {
+    createRedirects = true;
+    Overlay o = open(null);
+    o.mkdir(b("n"), 0755, ROOT);
+    o.rename(b("d"), b("n/e"));
+    assertEquals(List.of("n"), names(o.readdir(b(""))));
+    assertEquals(List.of("f"), names(o.readdir(b("n/e"))));
+    assertEquals("lower\n", contents(o, "n/e/f"));
+    assertEquals("/d", xattr(upper.resolve("n/e"), "trusted.overlay.redirect"));
+    o.rename(b("n/e"), b("g"));
+    assertEquals("/d", xattr(upper.resolve("g"), "trusted.overlay.redirect"), "still where the lower layer has it");
+    o.close();
+    overlay = null;
+    assertEquals(List.of("f"), names(open(null).readdir(b("g"))), "after a remount");
   }
 
   @Test

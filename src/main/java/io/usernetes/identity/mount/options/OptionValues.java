@@ -122,15 +122,8 @@ final class OptionValues {
     }
   }
 
-  /**
-   * {@code redirect_dir=off|follow|nofollow}; {@code on} would create redirects, which the mount
-   * does not do yet, so it is refused rather than silently read as {@code follow}.
-   */
+  /** {@code redirect_dir=off|follow|on|nofollow}. */
   static RedirectDir redirectDir(RawOption option) {
-    if (text(option).equals("on")) {
-      throw new MountUsageException(name(option) + ": \"on\" is not supported (redirects are read, "
-          + "not created): use off, follow or nofollow");
-    }
     return choice(option, RedirectDir.class);
   }
 

@@ -2,8 +2,8 @@ package io.usernetes.identity.mount.options;
 
 /**
  * {@code redirect_dir=}: whether directories the kernel overlay renamed (its redirect xattrs) are
- * read where they came from. The mount never writes redirects yet, so {@code on} is refused:
- * renaming a directory with lower content stays {@code EXDEV}.
+ * read where they came from, and whether renaming a directory with lower content writes one
+ * (else it is {@code EXDEV}, and {@code mv} copies).
  */
 public enum RedirectDir {
   /**
@@ -13,10 +13,16 @@ public enum RedirectDir {
   OFF,
   /** Redirects are followed, never created. */
   FOLLOW,
+  /** Redirects are followed, and created when a directory with lower content is renamed. */
+  ON,
   /** Redirects are ignored: every directory is read at its own path in every layer. */
   NOFOLLOW;
 
   public boolean follows() {
     return this != NOFOLLOW;
+  }
+
+  public boolean creates() {
+    return this == ON;
   }
 }
