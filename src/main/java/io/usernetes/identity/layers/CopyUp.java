@@ -46,7 +46,7 @@ public final class CopyUp {
     ensureUpper(stack.lookup(parentPath));
     byte[] name = MergedPath.name(node.path());
     Layer source = stack.layer(node.layer());
-    try (Fd from = stack.dir(source.index(), parentPath); Fd to = stack.dir(upper.index(), parentPath)) {
+    try (Fd from = stack.dir(source.index(), node.layerParent()); Fd to = stack.dir(upper.index(), parentPath)) {
       Stat st = Attributes.statx(from, name);
       Stat parent = Attributes.statx(to);
       byte[] tmp = work.temporaryName();
@@ -64,8 +64,8 @@ public final class CopyUp {
       // times either (as the kernel overlay restores them)
       Attributes.utimensat(to, DOT, parent.atime(), parent.mtime());
     }
-    int[] dirLayers = node.isDirectory() ? prepend(upper.index(), node.dirLayers()) : new int[] {upper.index()};
-    Node copied = new Node(node.path(), upper.index(), node.type(), dirLayers);
+    Node copied = node.isDirectory() ? node.withUpper(upper.index())
+        : new Node(node.path(), upper.index(), node.type(), new int[] {upper.index()});
     stack.remember(copied);
     return copied;
   }
@@ -152,12 +152,5 @@ public final class CopyUp {
   private static boolean isOverlayMetadata(byte[] xattr) {
     String name = new String(xattr, StandardCharsets.ISO_8859_1);
     return HiddenXattrs.isHidden(name) && !name.startsWith("user.usernetes.");
-  }
-
-  private static int[] prepend(int first, int[] rest) {
-    int[] all = new int[rest.length + 1];
-    all[0] = first;
-    System.arraycopy(rest, 0, all, 1, rest.length);
-    return all;
   }
 }

@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The layers of one mount, top first (the upper layer, if any, is index 0), and the lookup of a
  * merged path through them: whiteouts end the search, a non-directory hides everything below it,
- * directories merge until one is opaque.
+ * directories merge until one is opaque. A directory the kernel overlay renamed ({@link Redirect})
+ * continues, in the layers below it, at the path it came from.
  *
  * <p>Resolved locations are cached per path; the mount is the only writer of its layers, so the
  * cache changes only through {@link #forget} and {@link #remember}, which its mutating operations
@@ -33,6 +34,7 @@ public final class LayerStack implements AutoCloseable {
   private final Layer upper;
   private final Node root;
   private final int nameMax;
+  private final boolean followRedirects;
   private final Map<PathKey, Node> cache = new ConcurrentHashMap<>();
   private final DirCache dirs = new DirCache(DIR_CACHE);
   private final ListingCache listings = new ListingCache(LISTED_NAMES);
@@ -42,8 +44,17 @@ public final class LayerStack implements AutoCloseable {
   /** Names kept in cached lower-layer listings, over all layers (roughly 150 bytes each). */
   private static final int LISTED_NAMES = 200_000;
 
-  /** @param layers top first; the first is writable when the mount has an upper layer */
+  /** A stack that follows redirects (as {@code redirect_dir=follow}). */
   public LayerStack(List<Layer> layers) {
+    this(layers, true);
+  }
+
+  /**
+   * @param layers top first; the first is writable when the mount has an upper layer
+   * @param followRedirects false reads every directory at its merged path in every layer
+   */
+  public LayerStack(List<Layer> layers, boolean followRedirects) {
+    this.followRedirects = followRedirects;
     this.layers = List.copyOf(layers);
     this.upper = layers.get(0).writable() ? layers.get(0) : null;
     int[] all = new int[layers.size()];
@@ -180,16 +191,21 @@ public final class LayerStack implements AutoCloseable {
     }
     int top = -1;
     int topType = 0;
-    int[] dirs = new int[parent.dirLayers().length];
+    byte[] topPath = null;
+    int[] dirs = new int[layers.size()];
+    byte[][] dirPaths = new byte[layers.size()][];
     int found = 0;
     int[] candidates = parent.dirLayers();
+    byte[][] parentPaths = parent.layerPaths();
+    byte[] lookFor = name; // the name in the layers below, once a relative redirect renamed it
     PathKey key = new PathKey(name);
     for (int c = 0; c < candidates.length; c++) {
       int index = candidates[c];
+      byte[] parentPath = parentPaths[c];
       boolean lowerRemain = c + 1 < candidates.length;
       int type;
       try {
-        Listing listing = lowerListing(index, parent.path());
+        Listing listing = lowerListing(index, parentPath);
         if (listing != null) {
           if (listing.hides(key)) {
             break;
@@ -199,11 +215,11 @@ public final class LayerStack implements AutoCloseable {
             continue;
           }
         } else {
-          try (Fd dir = dir(index, parent.path())) {
-            Stat st = Attributes.statxOrNull(dir, name);
+          try (Fd dir = dir(index, parentPath)) {
+            Stat st = Attributes.statxOrNull(dir, lookFor);
             // a whiteout file only matters where it could hide something: next to an object,
             // or with lower layers below
-            if ((st != null || lowerRemain) && Whiteouts.hasWhiteoutFile(dir, name)) {
+            if ((st != null || lowerRemain) && Whiteouts.hasWhiteoutFile(dir, lookFor)) {
               break;
             }
             if (st == null) {
@@ -225,31 +241,114 @@ public final class LayerStack implements AutoCloseable {
       if (top < 0) {
         top = index;
         topType = type;
+        topPath = MergedPath.child(parentPath, lookFor);
       }
       if (!isDir) {
         break; // a non-directory hides what is below it; a lower one is hidden by the dir above
       }
-      dirs[found++] = index;
-      // opacity only matters when a layer below would add a directory of this name
-      if (lowerRemain && lowerShowsDirectory(candidates, c + 1, parent.path(), key)
-          && isOpaque(index, parent.path(), name)) {
-        break;
+      dirs[found] = index;
+      dirPaths[found++] = MergedPath.child(parentPath, lookFor);
+      // a redirect only matters with layers below; an absolute one reaches past the parent's
+      Redirect redirect = followRedirects && index < lastLayer() ? redirectOf(index, parentPath, lookFor) : null;
+      if (redirect == null) {
+        // opacity only matters when a layer below would add a directory of this name
+        if (lowerRemain && lowerShowsDirectory(candidates, parentPaths, c + 1, key)
+            && isOpaque(index, parentPath, lookFor)) {
+          break;
+        }
+        continue;
       }
+      if (isOpaque(index, parentPath, lookFor)) {
+        break; // opacity wins, as in the kernel overlay: its redirect is not even read
+      }
+      if (!redirect.absolute()) {
+        lookFor = redirect.path();
+        key = new PathKey(lookFor);
+        continue;
+      }
+      Node lower = lookupBelow(redirect.path(), index);
+      if (lower != null && lower.isDirectory()) {
+        System.arraycopy(lower.dirLayers(), 0, dirs, found, lower.dirLayers().length);
+        System.arraycopy(lower.layerPaths(), 0, dirPaths, found, lower.layerPaths().length);
+        found += lower.dirLayers().length;
+      }
+      break;
     }
     if (top < 0) {
       throw new ErrnoException(ErrnoException.ENOENT, "lookup", path);
     }
-    int[] dirLayers = topType == Node.S_IFDIR ? Arrays.copyOf(dirs, found) : new int[] {top};
-    return new Node(path, top, topType, dirLayers);
+    if (topType != Node.S_IFDIR) {
+      return new Node(path, top, topType, new int[] {top}, new byte[][] {topPath});
+    }
+    return new Node(path, top, topType, Arrays.copyOf(dirs, found), Arrays.copyOf(dirPaths, found));
+  }
+
+  /**
+   * The absolute redirect that makes the layers below the upper one show what they show of
+   * directory {@code dir} wherever it moves; null when none would (it would then need more than
+   * one, which a rename does not write: it stays {@code EXDEV}).
+   */
+  public Redirect redirectFor(Node dir) throws ErrnoException {
+    Node lower = dir.below(upper.index());
+    if (lower == null || !followRedirects) {
+      return null;
+    }
+    byte[] path = lower.layerPaths()[0];
+    Node found = path.length == 0 ? null : lookupBelow(path, upper.index());
+    if (found == null || !Arrays.equals(found.dirLayers(), lower.dirLayers())
+        || !Arrays.deepEquals(found.layerPaths(), lower.layerPaths())) {
+      return null;
+    }
+    return new Redirect(true, path);
+  }
+
+  /** The index of the bottom layer, below which nothing can be redirected. */
+  private int lastLayer() {
+    return layers.size() - 1;
+  }
+
+  /** The redirect of directory {@code name} in layer {@code index}, or null (none, or not valid). */
+  private Redirect redirectOf(int index, byte[] parentPath, byte[] name) throws ErrnoException {
+    try (Fd dir = dir(index, parentPath)) {
+      return Redirect.read(dir, name, () -> "directory " + MergedPath.show(MergedPath.child(parentPath, name))
+          + " of " + layers.get(index));
+    }
+  }
+
+  /**
+   * What the layers below {@code index} show at {@code path}, looked up from their root: where
+   * an absolute redirect in layer {@code index} sends them. Null when they show nothing there.
+   * Each redirect on the way sends the lookup further down only, so there are no loops.
+   */
+  private Node lookupBelow(byte[] path, int index) throws ErrnoException {
+    Node node = root.below(index);
+    for (int i = 0; i <= path.length && node != null; i++) {
+      if (i < path.length && path[i] != '/') {
+        continue;
+      }
+      if (!node.isDirectory()) {
+        return null;
+      }
+      try {
+        node = resolveChild(node, Arrays.copyOf(path, i));
+      } catch (ErrnoException e) {
+        if (e.errno() != ErrnoException.ENOENT && e.errno() != ErrnoException.ENOTDIR
+            && e.errno() != ErrnoException.ENAMETOOLONG) {
+          throw e;
+        }
+        return null;
+      }
+    }
+    return node;
   }
 
   /** Whether the first of {@code candidates[from..]} showing {@code name} shows a directory. */
-  private boolean lowerShowsDirectory(int[] candidates, int from, byte[] parentPath, PathKey name)
+  private boolean lowerShowsDirectory(int[] candidates, byte[][] parentPaths, int from, PathKey name)
       throws ErrnoException {
     for (int c = from; c < candidates.length; c++) {
       Listing listing;
       try {
-        listing = lowerListing(candidates[c], parentPath);
+        listing = lowerListing(candidates[c], parentPaths[c]);
       } catch (ErrnoException e) {
         if (e.errno() != ErrnoException.ENOENT && e.errno() != ErrnoException.ENOTDIR) {
           throw e;
@@ -281,11 +380,10 @@ public final class LayerStack implements AutoCloseable {
    * or renaming the object above then needs a whiteout.
    */
   public boolean visibleBelow(Node parent, byte[] name, int layerIndex) throws ErrnoException {
-    int[] lower = Arrays.stream(parent.dirLayers()).filter(i -> i > layerIndex).toArray();
-    if (lower.length == 0) {
+    Node below = parent.below(layerIndex);
+    if (below == null) {
       return false;
     }
-    Node below = new Node(parent.path(), lower[0], parent.type(), lower);
     try {
       resolveChild(below, MergedPath.child(parent.path(), name));
       return true;
@@ -307,12 +405,14 @@ public final class LayerStack implements AutoCloseable {
   public List<Listed> list(Node dir) throws ErrnoException {
     Map<PathKey, Listed> shown = new LinkedHashMap<>();
     Set<PathKey> hidden = new HashSet<>();
-    for (int index : dir.dirLayers()) {
+    for (int c = 0; c < dir.dirLayers().length; c++) {
+      int index = dir.dirLayers()[c];
+      byte[] rel = dir.layerPaths()[c];
       Listing listing;
       try {
-        listing = lowerListing(index, dir.path());
+        listing = lowerListing(index, rel);
         if (listing == null) {
-          try (Fd fd = dir(index, dir.path())) {
+          try (Fd fd = dir(index, rel)) {
             listing = Listing.read(fd, true);
           }
         }

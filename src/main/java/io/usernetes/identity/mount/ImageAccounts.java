@@ -71,7 +71,7 @@ public final class ImageAccounts implements DeclaredAccounts {
       if (n == null || n.type() != Stat.S_IFREG) {
         return reread(FileVersion.NONE, "", name);
       }
-      try (Fd dir = stack.dir(n.layer(), MergedPath.parent(path))) {
+      try (Fd dir = stack.dir(n.layer(), n.layerParent())) {
         Stat st = Attributes.statx(dir, MergedPath.name(path));
         FileVersion now = FileVersion.of(st);
         if (resolver != null && now.equals(version)) {

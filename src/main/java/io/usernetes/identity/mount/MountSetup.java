@@ -70,14 +70,15 @@ public final class MountSetup {
         checkDirectory("lowerdir", lower);
         layers.add(Layer.lower(layers.size(), lower));
       }
-      LayerStack stack = new LayerStack(layers);
+      LayerStack stack = new LayerStack(layers, options.tuning().redirectDir().follows());
       ReportMode mode = reportMode(config.reportMode());
       io.usernetes.identity.overlay.Ownership ownership = new io.usernetes.identity.overlay.Ownership(
           translator(mode, config.uidMap(), "uid", options.ownership(), stack, AccountFile.Kind.PASSWD),
           translator(mode, config.gidMap(), "gid", options.ownership(), stack, AccountFile.Kind.GROUP));
       boolean deviceWhiteouts = System.getenv("FUSE_OVERLAYFS_DISABLE_OVL_WHITEOUT") == null;
       Overlay overlay = new Overlay(stack, work, new Whiteouts(deviceWhiteouts), ownership,
-          options.tuning().staticNlink(), options.tuning().fsync(), !options.tuning().noXattrs());
+          options.tuning().staticNlink(), options.tuning().fsync(), !options.tuning().noXattrs(),
+          options.tuning().redirectDir().creates());
       overlay.inheritRootOverride();
       return new Mounted(overlay, mode, upper == null || options.readOnly());
     } catch (ErrnoException e) {

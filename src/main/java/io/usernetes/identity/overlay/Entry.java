@@ -130,10 +130,13 @@ final class Entry implements AutoCloseable {
     return this;
   }
 
-  /** The directory holding the object in the layer it lives in; closed with the entry. */
+  /**
+   * The directory holding the object in the layer it lives in (its path there, which a renamed
+   * directory above can make differ from {@link #parentPath}); closed with the entry.
+   */
   Fd directory() throws ErrnoException {
     if (directory == null) {
-      directory = stack.dir(node().layer(), parentPath);
+      directory = stack.dir(node().layer(), node().layerParent());
     }
     return directory;
   }

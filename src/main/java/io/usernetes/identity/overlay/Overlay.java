@@ -20,6 +20,7 @@ import io.usernetes.identity.layers.MergedPath;
 import io.usernetes.identity.layers.Node;
 import io.usernetes.identity.layers.OverlayNames;
 import io.usernetes.identity.layers.RecordStore;
+import io.usernetes.identity.layers.Redirect;
 import io.usernetes.identity.layers.Tree;
 import io.usernetes.identity.layers.TrueOwnerStore;
 import io.usernetes.identity.layers.Whiteouts;
@@ -53,6 +54,8 @@ public final class Overlay implements AutoCloseable {
   private final boolean staticNlink;
   private final boolean fsync;
   private final boolean xattrs;
+  /** {@code redirect_dir=on}: a directory with lower content moves, carrying a redirect. */
+  private final boolean createRedirects;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Set<OpenFile> openFiles = ConcurrentHashMap.newKeySet();
   private final Unlinked unlinked = new Unlinked();
@@ -61,9 +64,11 @@ public final class Overlay implements AutoCloseable {
    * @param staticNlink directories report one link ({@code static_nlink})
    * @param fsync whether fsync syncs (not after {@code volatile})
    * @param xattrs whether extended attributes are served at all (not after {@code noxattrs=1})
+   * @param createRedirects whether directories with lower content move ({@code redirect_dir=on})
    */
   public Overlay(LayerStack stack, WorkDir work, Whiteouts whiteouts, Ownership ownership,
-      boolean staticNlink, boolean fsync, boolean xattrs) {
+      boolean staticNlink, boolean fsync, boolean xattrs, boolean createRedirects) {
+    this.createRedirects = createRedirects;
     this.stack = stack;
     this.work = work;
     this.copyUp = work == null ? null : new CopyUp(stack, work, this::storeOverride);
@@ -166,8 +171,9 @@ public final class Overlay implements AutoCloseable {
         // and it keeps the inode number of the lower directory it was copied up from, as the
         // kernel overlay does: tools that walk back up by "..", as rm -rf does once a tree is
         // deeper than its descriptors, check it against what they saw before the copy-up
-        try (Fd origin = stack.dir(n.dirLayers()[1], e.parentPath)) {
-          a = a.withIno(Attributes.statx(origin, e.name).ino());
+        byte[] originPath = n.layerPaths()[1]; // where it came from, when renamed
+        try (Fd origin = stack.dir(n.dirLayers()[1], MergedPath.parent(originPath))) {
+          a = a.withIno(Attributes.statx(origin, MergedPath.name(originPath)).ino());
         }
       }
       return a;
@@ -530,6 +536,7 @@ public final class Overlay implements AutoCloseable {
         return;
       }
       Node replaced = target.exists() ? target.node() : null;
+      Redirect redirect = null;
       if (moved.isDirectory()) {
         // what any file system would refuse comes first, so callers see the usual errno
         if (replaced != null) {
@@ -538,10 +545,14 @@ public final class Overlay implements AutoCloseable {
             throw new ErrnoException(ErrnoException.ENOTEMPTY, "rename", to);
           }
         }
-        // only directories that live in the upper layer alone can move (redirect_dir=off); the
-        // empty directory one replaces may have lower content, which it then hides
+        // a directory with lower content moves only with a redirect (redirect_dir=on) that
+        // says where the layers below have it; the empty directory one replaces may have lower
+        // content, which it then hides
         if (!moved.onlyIn(upper.index())) {
-          throw new ErrnoException(ErrnoException.EXDEV, "rename", from, to);
+          redirect = createRedirects ? stack.redirectFor(moved) : null;
+          if (redirect == null) {
+            throw new ErrnoException(ErrnoException.EXDEV, "rename", from, to);
+          }
         }
       } else if (replaced != null) {
         target.requireNotDirectory(ErrnoException.EISDIR);
@@ -555,7 +566,12 @@ public final class Overlay implements AutoCloseable {
       moved = source.copiedUp(copyUp);
       Fd fromDir = source.upperDirectory(copyUp);
       Fd toDir = target.upperDirectory(copyUp);
-      if (hidesBelow) {
+      if (redirect != null) {
+        // written first, where it names where the directory already is: the layers below are
+        // then looked up there, never at the target's name, so it needs no opacity (which
+        // would stop the redirect)
+        redirect.write(fromDir, source.name);
+      } else if (hidesBelow) {
         // made opaque first, where it hides nothing: whatever lower layers have at the target
         // never shows through the directory that takes its place
         try (Fd d = Open.openat(fromDir, source.name, OBJECT | OpenFlags.O_DIRECTORY, 0)) {
@@ -650,7 +666,7 @@ public final class Overlay implements AutoCloseable {
       unlinked.keep(target.path, new Unlinked.Kept(true, upper.index(), null, kept, holders));
     } else {
       whiteouts.create(dir, source.name); // opened read-only, it stays in its lower layer
-      unlinked.keep(target.path, new Unlinked.Kept(false, moved.layer(), source.parentPath, source.name, holders));
+      unlinked.keep(target.path, new Unlinked.Kept(false, moved.layer(), moved.layerParent(), source.name, holders));
     }
     stack.forget(source.path);
     return true;

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 
 /**
  * The kernel overlay mounted on a test's {@link Layers}, the behaviour the mount program
- * matches ({@code redirect_dir=off}: directories with lower content do not move), and a
+ * matches ({@code redirect_dir=off}: directories with lower content do not move; or with the
+ * options a test gives, to write or read redirects), and a
  * description of an upper layer to compare with what the mount program left in its own.
  */
 final class KernelOverlay implements AutoCloseable {
@@ -15,8 +16,13 @@ final class KernelOverlay implements AutoCloseable {
   }
 
   static KernelOverlay mount(Layers l) throws Exception {
-    Sh.ok("mount -t overlay overlay -o " + l.options() + ",redirect_dir=off " + l.mnt);
-    return new KernelOverlay(l.mnt);
+    return mount(l.mnt, l.options() + ",redirect_dir=off");
+  }
+
+  /** The kernel overlay with mount options {@code options} (layers, {@code redirect_dir}) on {@code mnt}. */
+  static KernelOverlay mount(Path mnt, String options) throws Exception {
+    Sh.ok("mount -t overlay overlay -o " + options + " " + mnt);
+    return new KernelOverlay(mnt);
   }
 
   /**

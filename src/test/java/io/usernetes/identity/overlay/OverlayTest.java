@@ -41,6 +41,10 @@ class OverlayTest {
   Path upper;
   Path work;
   Overlay overlay;
+  /** What the next {@link #open} does with redirects (redirect_dir=nofollow when false). */
+  boolean followRedirects = true;
+  /** Whether the next {@link #open} moves directories with lower content (redirect_dir=on). */
+  boolean createRedirects = false;
 
   @BeforeEach
   void layers() throws Exception {
@@ -72,9 +76,9 @@ class OverlayTest {
     OwnershipTranslator translator = new OwnershipTranslator(mode, map, local, ViewMapping.NONE,
         () -> HostIdResolver.of(map, List.of()), CallerNamespaces.forThisProcess(), false);
     LayerStack stack = new LayerStack(List.of(Layer.upper(upper.toString(), upperOverride),
-        Layer.lower(1, lower.toString())));
+        Layer.lower(1, lower.toString())), followRedirects);
     overlay = new Overlay(stack, WorkDir.prepare(work.toString()), new Whiteouts(deviceWhiteouts),
-        new Ownership(translator, translator), false, true, true);
+        new Ownership(translator, translator), false, true, true, createRedirects);
     return overlay;
   }
 
@@ -243,6 +247,107 @@ class OverlayTest {
     assertTrue(Files.exists(upper.resolve("d/x")));
     assertFalse(Files.exists(upper.resolve("n")));
     assertEquals(List.of(), workEntries());
+  }
+
+  /** The upper layer as the kernel overlay leaves it after {@code mv d e} with redirect_dir=on. */
+  private void renamedInUpper(String xattr, String redirect) throws Exception {
+    Files.createDirectory(upper.resolve("e"));
+    setxattr(upper.resolve("e"), xattr, redirect);
+    Files.createFile(upper.resolve(".wh.d"));
+  }
+
+  private static void setxattr(Path p, String name, String value) throws Exception {
+    assertEquals(0, Sh.run("setfattr", "-n", name, "-v", value, p.toString()).status(), name);
+  }
+
+  private static List<String> names(List<LayerStack.Listed> listed) {
+    return listed.stream().map(e -> new String(e.name(), StandardCharsets.ISO_8859_1)).sorted().toList();
+  }
+
+  private static String contents(Overlay o, String path) throws Exception {
+    OpenFile f = o.open(b(path), io.usernetes.identity.kernel.OpenFlags.O_RDONLY);
+    try {
+      return Files.readString(Path.of("/proc/self/fd/" + f.fd().number()));
+    } finally {
+      o.release(b(path), f);
+    }
+  }
+
+  @Test
+  void aRenamedDirectoryShowsItsLowerContentFromWhereItCame() throws Exception {
+    for (String[] redirect : new String[][] {{"trusted.overlay.redirect", "/d"}, {"user.overlay.redirect", "d"}}) {
+      renamedInUpper(redirect[0], redirect[1]);
+      Overlay o = open(null);
+      assertEquals(List.of("e"), names(o.readdir(b(""))), redirect[1]);
+      assertEquals(List.of("f"), names(o.readdir(b("e"))), redirect[1]);
+      assertEquals("lower\n", contents(o, "e/f"));
+      assertEquals((long) (Long) Files.getAttribute(lower.resolve("d"), "unix:ino"), o.getattr(b("e")).ino(), "the origin's inode");
+      o.truncate(b("e/f"), 2); // copied up from d/f into e
+      assertEquals("lo", Files.readString(upper.resolve("e/f")));
+      assertEquals("lower\n", Files.readString(lower.resolve("d/f")));
+      o.unlink(b("e/f"));
+      assertEquals(List.of(), names(o.readdir(b("e"))));
+      o.close();
+      overlay = null;
+      Sh.run("rm", "-rf", upper.resolve("e").toString(), upper.resolve(".wh.d").toString());
+    }
+  }
+
+  @Test
+  void aRedirectBelowARenamedDirectoryIsFollowedFurther() throws Exception {
+    Files.createDirectories(lower.resolve("d/sub"));
+    Files.writeString(lower.resolve("d/sub/g"), "deep\n");
+    renamedInUpper("trusted.overlay.redirect", "/d");
+    Files.createDirectory(upper.resolve("e/moved"));
+    setxattr(upper.resolve("e/moved"), "trusted.overlay.redirect", "sub");
+    Files.createFile(upper.resolve("e/.wh.sub"));
+    Overlay o = open(null);
+    assertEquals(List.of("f", "moved"), names(o.readdir(b("e"))));
+    assertEquals(List.of("g"), names(o.readdir(b("e/moved"))));
+    assertEquals("deep\n", contents(o, "e/moved/g"));
+    assertEquals(ErrnoException.EXDEV, errno(() -> o.rename(b("e"), b("x"))), "redirects are not written yet");
+  }
+
+  @Test
+  void badRedirectsAndOpaqueOnesShowNothingBelow() throws Exception {
+    Files.createDirectory(lower.resolve("escape"));
+    for (String bad : List.of("/../lower/d", "/d/../d", "../d", "d/", "/", "/.wh.d", "/nothing")) {
+      Files.createDirectory(upper.resolve("e"));
+      setxattr(upper.resolve("e"), "trusted.overlay.redirect", bad);
+      Overlay o = open(null);
+      assertEquals(List.of(), names(o.readdir(b("e"))), bad);
+      o.close();
+      overlay = null;
+      Files.delete(upper.resolve("e"));
+    }
+    renamedInUpper("trusted.overlay.redirect", "/d");
+    setxattr(upper.resolve("e"), "trusted.overlay.opaque", "y");
+    assertEquals(List.of(), names(open(null).readdir(b("e"))), "an opaque directory's redirect is not followed");
+  }
+
+  @Test
+  void withRedirectDirOnADirectoryWithLowerContentMovesCarryingWhereItCameFrom() throws Exception {
+    createRedirects = true;
+    Overlay o = open(null);
+    o.mkdir(b("n"), 0755, ROOT);
+    o.rename(b("d"), b("n/e"));
+    assertEquals(List.of("n"), names(o.readdir(b(""))));
+    assertEquals(List.of("f"), names(o.readdir(b("n/e"))));
+    assertEquals("lower\n", contents(o, "n/e/f"));
+    assertEquals("/d", xattr(upper.resolve("n/e"), "trusted.overlay.redirect"));
+    o.rename(b("n/e"), b("g"));
+    assertEquals("/d", xattr(upper.resolve("g"), "trusted.overlay.redirect"), "still where the lower layer has it");
+    o.close();
+    overlay = null;
+    assertEquals(List.of("f"), names(open(null).readdir(b("g"))), "after a remount");
+  }
+
+  @Test
+  void withoutFollowingRedirectsARenamedDirectoryShowsItsUpperContentOnly() throws Exception {
+    renamedInUpper("trusted.overlay.redirect", "/d");
+    Files.writeString(upper.resolve("e/u"), "upper\n");
+    followRedirects = false;
+    assertEquals(List.of("u"), names(open(null).readdir(b("e"))));
   }
 
   /** What libfuse does instead of unlinking an open file: renames it to a hidden name of its own. */

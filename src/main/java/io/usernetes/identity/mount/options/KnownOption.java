@@ -37,7 +37,7 @@ enum KnownOption {
   TIMEOUT("timeout=SECONDS"),
   NOXATTRS("noxattrs=0|1"),
   PLUGINS("plugins=PLUGIN[:PLUGIN...]"),
-  REDIRECT_DIR("redirect_dir=off"),
+  REDIRECT_DIR("redirect_dir=off|follow|on|nofollow"),
   CONTEXT("context=LABEL"),
   DEBUG("debug"),
   // libfuse mount options

@@ -54,7 +54,11 @@ public final class MountHelp {
                                accepted, ignored (logged once): inode numbers are always the
                                backing file's own, libfuse 2 has no writeback cache, the kernel
                                evaluates no ACLs on this mount, plugins are not loaded
-        redirect_dir=off       accepted; any other value is an error
+        redirect_dir=off|follow|on|nofollow
+                               directories the kernel overlay renamed (redirect xattrs) are read
+                               from where they came (off, the default, follow and on), or not
+                               at all (nofollow); only on writes them, so that a directory with
+                               lower content can be renamed (else EXDEV, and mv copies)
         context=LABEL          SELinux label: accepted, ignored (FUSE mounts take no label)
         debug                  same as -d
         ro, rw                 read-only or read-write mount

@@ -29,6 +29,7 @@ final class MountOptionsParser {
   // Tuning, starting from fuse-overlayfs's defaults
   private boolean fsync = OverlayTuning.DEFAULTS.fsync();
   private boolean staticNlink = OverlayTuning.DEFAULTS.staticNlink();
+  private RedirectDir redirectDir = OverlayTuning.DEFAULTS.redirectDir();
   private boolean noAcl = OverlayTuning.DEFAULTS.noAcl();
   private Xino xino = OverlayTuning.DEFAULTS.xino();
   private boolean ino32 = OverlayTuning.DEFAULTS.ino32();
@@ -105,7 +106,7 @@ final class MountOptionsParser {
       case TIMEOUT -> timeout = Optional.of(OptionValues.seconds(option));
       case NOXATTRS -> noXattrs = OptionValues.zeroOrOne(option);
       case PLUGINS -> plugins = OptionValues.list(option);
-      case REDIRECT_DIR -> OptionValues.redirectDirOff(option);
+      case REDIRECT_DIR -> redirectDir = OptionValues.redirectDir(option);
       case CONTEXT -> context = Optional.of(OptionValues.text(option));
       case DEBUG -> debug = true;
       case RO -> readOnly = Optional.of(true);
@@ -144,7 +145,7 @@ final class MountOptionsParser {
         new Ownership(uidMapping, gidMapping, squashToRoot, squashToUid, squashToGid,
             xattrPermissions),
         new OverlayTuning(fsync, staticNlink, noAcl, xino, ino32, fastIno, threaded, writeback,
-            timeout, noXattrs, plugins),
+            timeout, noXattrs, plugins, redirectDir),
         new FuseMountFlags(readOnly, dev, suid, exec, atime, dirAtime, maxWrite, acceptedOnly),
         new IdentityOptions(uidMap, gidMap, reportMode, logFile, logLevel),
         context,

@@ -122,13 +122,9 @@ final class OptionValues {
     }
   }
 
-  /** {@code redirect_dir=off}; fuse-overlayfs refuses every other value, and so do we. */
-  static void redirectDirOff(RawOption option) {
-    String value = text(option);
-    if (!value.equals("off")) {
-      throw new MountUsageException(name(option) + ": only \"off\" is supported, not "
-          + MountUsageException.quote(value));
-    }
+  /** {@code redirect_dir=off|follow|on|nofollow}. */
+  static RedirectDir redirectDir(RawOption option) {
+    return choice(option, RedirectDir.class);
   }
 
   private static String raw(RawOption option) {

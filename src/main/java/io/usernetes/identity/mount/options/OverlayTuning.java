@@ -27,19 +27,21 @@ import java.util.stream.Collectors;
  *     empty if not given (fuse-overlayfs then uses 10^9 s, as it is the layers' only writer)
  * @param noXattrs {@code noxattrs=1}: every xattr operation fails with ENOSYS
  * @param plugins {@code plugins=}: fuse-overlayfs data-source plugins, accepted and not used
+ * @param redirectDir {@code redirect_dir=}: whether renamed directories' redirects are followed
  */
 public record OverlayTuning(boolean fsync, boolean staticNlink, boolean noAcl, Xino xino,
     boolean ino32, boolean fastIno, Optional<Boolean> threaded, boolean writeback,
-    Optional<Duration> timeout, boolean noXattrs, List<String> plugins) {
+    Optional<Duration> timeout, boolean noXattrs, List<String> plugins, RedirectDir redirectDir) {
 
   /** fuse-overlayfs's defaults. */
   public static final OverlayTuning DEFAULTS = new OverlayTuning(true, false, false, Xino.OFF,
-      false, false, Optional.empty(), true, Optional.empty(), false, List.of());
+      false, false, Optional.empty(), true, Optional.empty(), false, List.of(), RedirectDir.OFF);
 
   public OverlayTuning {
     Objects.requireNonNull(xino, "xino");
     Objects.requireNonNull(threaded, "threaded");
     Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(redirectDir, "redirectDir");
     plugins = List.copyOf(plugins);
     if (timeout.filter(Duration::isNegative).isPresent()) {
       throw new IllegalArgumentException("negative timeout");
@@ -104,6 +106,9 @@ public record OverlayTuning(boolean fsync, boolean staticNlink, boolean noAcl, X
     if (!plugins.isEmpty()) {
       options.add("plugins=" + plugins.stream()
           .map(p -> QuotedText.escape(p, ":,")).collect(Collectors.joining(":")));
+    }
+    if (redirectDir != RedirectDir.OFF) {
+      options.add("redirect_dir=" + redirectDir.name().toLowerCase(Locale.ROOT));
     }
   }
 

@@ -178,6 +178,7 @@ class MountOptionsPropertiesTest {
         Arbitraries.of("volatile", "fsync=1", "fsync=0", "static_nlink", "noacl", "xino=auto",
             "xino=on", "xino=off", "ino32_t", "fast_ino=1", "threaded=0", "writeback=0",
             "timeout=2.50", "timeout=1000000000", "noxattrs=1", "plugins=a:b", "redirect_dir=off",
+            "redirect_dir=follow", "redirect_dir=nofollow", "redirect_dir=on",
             "debug", "ro", "rw", "dev", "nodev", "suid", "nosuid", "exec", "noexec", "atime",
             "noatime", "diratime", "nodiratime", "max_write=4096", "allow_other",
             "default_permissions", "kernel_cache", "splice_read", "splice_write", "splice_move",

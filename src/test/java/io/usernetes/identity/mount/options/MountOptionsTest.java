@@ -122,6 +122,12 @@ class MountOptionsTest {
     assertEquals(Optional.of(Duration.ofSeconds(1_000_000_000)),
         parse("timeout=1000000000").tuning().timeout());
     assertEquals(List.of(), parse("plugins=").tuning().plugins());
+    assertEquals(RedirectDir.OFF, t.redirectDir());
+    assertEquals(RedirectDir.FOLLOW, parse("redirect_dir=follow").tuning().redirectDir());
+    assertTrue(parse("redirect_dir=on").tuning().redirectDir().creates());
+    assertFalse(t.redirectDir().creates());
+    assertFalse(parse("redirect_dir=nofollow").tuning().redirectDir().follows());
+    assertTrue(OverlayTuning.DEFAULTS.redirectDir().follows(), "layers the kernel overlay wrote read as there");
   }
 
   @Test
@@ -217,8 +223,8 @@ class MountOptionsTest {
         error("max_write=0"));
     assertEquals("option \"timeout\": \"1e9\" is not a number of seconds (digits, optionally "
         + "a '.' and decimals)", error("timeout=1e9"));
-    assertEquals("option \"redirect_dir\": only \"off\" is supported, not \"on\"",
-        error("redirect_dir=on"));
+    assertEquals("option \"redirect_dir\": \"yes\" is not off, follow, on or nofollow",
+        error("redirect_dir=yes"));
     assertEquals("option \"report_mode\": \"kernel\" is not auto, container or host",
         error("report_mode=kernel"));
     assertEquals("option \"log_level\": \"loud\" is not error, warn, info, debug or trace",
