@@ -73,11 +73,8 @@ class OverlayDeepPathsIT {
     run(LOWER, ours.lower(1));
     run(LOWER, kernel.lower(1));
     String expected;
-    Sh.ok("mount -t overlay overlay -o " + kernel.options() + " " + kernel.mnt);
-    try {
+    try (KernelOverlay k = KernelOverlay.mount(kernel)) {
       expected = run(OPERATIONS, kernel.mnt);
-    } finally {
-      Sh.ok("umount " + kernel.mnt);
     }
     assertTrue(expected.contains("rm -rf 0 \nleft []\n"), "the kernel overlay removes it all:\n" + expected);
     try (OverlayMount m = ours.mount()) {

@@ -32,11 +32,8 @@ class OverlayUnlinkedIT {
     Layers ours = Layers.in(Files.createDirectory(dir.resolve("ours")), 1);
     Sh.ok("cd " + kernel.root + "; " + LOWER + "cd " + ours.root + "; " + LOWER);
     String expected;
-    Sh.ok("mount -t overlay overlay -o " + kernel.options() + " " + kernel.mnt);
-    try {
+    try (KernelOverlay k = KernelOverlay.mount(kernel)) {
       expected = calls(kernel);
-    } finally {
-      Sh.ok("umount " + kernel.mnt);
     }
     String actual;
     List<String> work;
