@@ -49,12 +49,15 @@ final class StatCommand implements Callable<Integer> {
 
   @Mixin LayerNamespaceOption layerNamespace;
 
+  @Mixin ImageAccountsOption image;
+
   @Override
   public Integer call() {
     Configuration config = parent.shared.configuration();
-    OwnershipInspector inspector = new OwnershipInspector(config.uidMap(), config.gidMap(), layerNamespace.namespace());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    OwnershipInspector inspector = new OwnershipInspector(image.uids(config.uidMap(), err),
+        image.gids(config.gidMap(), err), layerNamespace.namespace());
     List<Map<String, Object>> rows = new ArrayList<>();
     boolean problem = false;
     boolean unreadable = false;

@@ -47,6 +47,8 @@ final class TreeCommand implements Callable<Integer> {
 
   @Mixin LayerNamespaceOption layerNamespace;
 
+  @Mixin ImageAccountsOption image;
+
   @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
   boolean quiet;
 
@@ -58,7 +60,8 @@ final class TreeCommand implements Callable<Integer> {
     byte[] rootPath = PathBytes.normalize(ArgumentBytes.of(root));
     OwnershipCensus census;
     try {
-      census = TreeScan.scan(rootPath, new OwnershipInspector(config.uidMap(), config.gidMap(), layerNamespace.namespace()), seen -> {
+      census = TreeScan.scan(rootPath, new OwnershipInspector(image.uids(config.uidMap(), err),
+          image.gids(config.gidMap(), err), layerNamespace.namespace()), seen -> {
         if (!quiet) {
           err.println("identity-map: " + seen + " entries scanned...");
           err.flush();

@@ -1,6 +1,6 @@
 package io.usernetes.identity.ownership;
 
-import io.usernetes.identity.idmap.IdMap;
+import io.usernetes.identity.declared.PoolView;
 
 /**
  * The ownership of one file as the host stores it and as a container sees it. {@code path} is the
@@ -9,10 +9,10 @@ import io.usernetes.identity.idmap.IdMap;
 public record FileOwnership(byte[] path, FileType type, IdOwnership uid, IdOwnership gid) {
 
   public static FileOwnership judge(byte[] path, FileType type, Owner host,
-      RecordValue uidRecord, RecordValue gidRecord, IdMap uidMap, IdMap gidMap) {
+      RecordValue uidRecord, RecordValue gidRecord, PoolView uids, PoolView gids) {
     return new FileOwnership(path, type,
-        IdOwnership.judge(uidMap, host.uid(), uidRecord),
-        IdOwnership.judge(gidMap, host.gid(), gidRecord));
+        IdOwnership.judge(uids, host.uid(), uidRecord),
+        IdOwnership.judge(gids, host.gid(), gidRecord));
   }
 
   public boolean hasProblem() {

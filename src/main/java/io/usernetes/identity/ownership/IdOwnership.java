@@ -1,5 +1,6 @@
 package io.usernetes.identity.ownership;
 
+import io.usernetes.identity.declared.PoolView;
 import io.usernetes.identity.idmap.IdMap;
 
 /**
@@ -28,10 +29,18 @@ public record IdOwnership(long host, RecordValue record, long container, Status 
   }
 
   public static IdOwnership judge(IdMap map, long host, RecordValue record) {
+    return judge(PoolView.none(map), host, record);
+  }
+
+  /**
+   * Judged in a container's view: a record also belongs to a host id its id moved to there (a
+   * layer committed from such a container stores what the mount showed: the moved pool id).
+   */
+  public static IdOwnership judge(PoolView view, long host, RecordValue record) {
     return switch (record.kind()) {
       case ABSENT -> new IdOwnership(host, record, host, Status.NO_RECORD);
       case CORRUPT -> new IdOwnership(host, record, host, Status.CORRUPT);
-      case VALID -> map.toHost(record.id()) == host
+      case VALID -> view.map().toHost(record.id()) == host || view.hostOf(record.id()) == host
           ? new IdOwnership(host, record, record.id(), Status.OK)
           : new IdOwnership(host, record, host, Status.DRIFTED);
     };

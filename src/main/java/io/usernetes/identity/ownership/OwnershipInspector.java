@@ -1,5 +1,6 @@
 package io.usernetes.identity.ownership;
 
+import io.usernetes.identity.declared.PoolView;
 import io.usernetes.identity.idmap.IdMap;
 import io.usernetes.identity.kernel.Attributes;
 import io.usernetes.identity.kernel.ErrnoException;
@@ -26,18 +27,21 @@ public final class OwnershipInspector {
   private static final byte[] GID = OwnershipRecord.GID_XATTR.getBytes(StandardCharsets.US_ASCII);
   private static final byte[] OVERRIDE = OverrideStat.XATTR.getBytes(StandardCharsets.US_ASCII);
 
-  private final IdMap uidMap;
-  private final IdMap gidMap;
+  private final PoolView uids;
+  private final PoolView gids;
   private final LayerNamespace namespace;
 
   public OwnershipInspector(IdMap uidMap, IdMap gidMap) {
-    this(uidMap, gidMap, LayerNamespace.SAME);
+    this(PoolView.none(uidMap), PoolView.none(gidMap), LayerNamespace.SAME);
   }
 
-  /** @param namespace the user namespace the layer's owners are written in */
-  public OwnershipInspector(IdMap uidMap, IdMap gidMap, LayerNamespace namespace) {
-    this.uidMap = uidMap;
-    this.gidMap = gidMap;
+  /**
+   * @param uids the uid map, with the image's users where they are known ({@link PoolView})
+   * @param namespace the user namespace the layer's owners are written in
+   */
+  public OwnershipInspector(PoolView uids, PoolView gids, LayerNamespace namespace) {
+    this.uids = uids;
+    this.gids = gids;
     this.namespace = namespace;
   }
 
@@ -76,7 +80,7 @@ public final class OwnershipInspector {
       uid = both[0];
       gid = both[1];
     }
-    return FileOwnership.judge(path, type, owner, uid, gid, uidMap, gidMap);
+    return FileOwnership.judge(path, type, owner, uid, gid, uids, gids);
   }
 
   /** The value of a {@code user.*} xattr, or null when the file has none of that name. */

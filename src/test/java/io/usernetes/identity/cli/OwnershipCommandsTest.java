@@ -73,6 +73,27 @@ class OwnershipCommandsTest {
   }
 
   @Test
+  void aCommittedMovedIdIsJudgedInTheImagesViewWhenItsAccountFilesAreGiven() throws IOException {
+    // podman commit of a container whose image has alice (60000) and bob (1428) on 1633: the
+    // mount showed alice's files on 1634, her moved pool id, and the commit stored that
+    Path committed = Files.createFile(layer.resolve("committed"));
+    xattr(committed, "user.containers.override_stat", "1634:1634:0644:file");
+    xattr(committed, "user.usernetes.uid", "60000");
+    xattr(committed, "user.usernetes.gid", "60000");
+    Path passwd = Files.writeString(layer.resolve("passwd"), "bob:x:1428:1428::/:/bin/sh\nalice:x:60000:60000::/:/bin/sh\n");
+    Path group = Files.writeString(layer.resolve("group"), "bob:x:1428:\nalice:x:60000:\n");
+    CliRun blind = CliRun.of("stat", "--json", committed.toString());
+    assertEquals(1, blind.status(), "without the image's users it cannot tell a move from a drift");
+    CliRun run = CliRun.of("stat", "--json", "--passwd", passwd.toString(), "--group", group.toString(), committed.toString());
+    assertEquals(0, run.status(), run.out() + run.err());
+    JsonNode f = new ObjectMapper().readTree(run.out()).get(0);
+    assertEquals(60000, f.get("uid").get("container").asLong());
+    assertEquals("ok", f.get("gid").get("status").asText());
+    Files.delete(passwd);
+    Files.delete(group);
+  }
+
+  @Test
   void statOfAMissingFileIsExitTwo() {
     CliRun run = CliRun.of("stat", layer.resolve("missing").toString());
     assertEquals(2, run.status());
