@@ -44,4 +44,26 @@ class OverlayRootlessIT {
       user.ok("podman rm " + id + " >/dev/null");
     }
   }
+
+  /**
+   * The kernel overlay's behaviours the comparison tests check as root hold in a rootless user's
+   * container too: names of 255 bytes, a removed open file through its descriptor, a directory
+   * of the upper layer alone replacing an empty one with lower content. (Trees deeper than
+   * PATH_MAX are checked as root only: busybox's cd and rm name paths whole, which no kernel takes.)
+   */
+  @Test
+  void theKernelOverlaysBehavioursHoldInARootlessContainer() throws Exception {
+    try (HpcUser user = HpcUser.create(dir, "force_mask = \"shared\"\n")) {
+      Path rootfs = OciBundles.rootfs(dir.resolve("image"));
+      Sh.ok("cd " + rootfs + "; mkdir -p emptied; echo lower > emptied/f\n"
+          + "tar --numeric-owner -C " + rootfs + " -cf " + dir + "/image.tar . && chmod a+r " + dir + "/image.tar");
+      user.ok("podman import -q " + dir + "/image.tar localhost/behaviours >/dev/null");
+      String out = user.ok("podman run --rm --user 0 localhost/behaviours sh -c '"
+          + "cd /tmp; n=$(printf %255s | tr \" \" n); touch $n && echo 255 made; touch ${n}m 2>/dev/null || echo 256 refused\n"
+          + "echo data > f; exec 3<>f; rm f; chmod 600 /proc/self/fd/3; echo $(stat -L -c \"%h %a\" /proc/self/fd/3) $(cat <&3)\n"
+          + "cd /; rm emptied/f; mkdir new; touch new/x; mv -T new emptied && echo replaced $(ls emptied)\n"
+          + "true'");
+      assertEquals("255 made\n256 refused\n0 600 data\nreplaced x\n", out);
+    }
+  }
 }
