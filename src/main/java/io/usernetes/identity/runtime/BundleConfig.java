@@ -1,5 +1,10 @@
 package io.usernetes.identity.runtime;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.stream.Collectors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -119,17 +124,36 @@ public final class BundleConfig {
     return false;
   }
 
-  /** Whether {@link #setUserNamespace} made these maps: a bundle run again keeps them. */
+  /**
+   * Whether {@link #setUserNamespace} made the maps the config has: a bundle run again keeps them.
+   * Annotations come from whoever runs the container ({@code podman --annotation}, a pod's
+   * metadata), so the annotation alone proves nothing: it must be the digest of these very maps.
+   */
   public boolean sparseNamespaceAdded() {
-    return config.path("annotations").path(ADDED).isTextual();
+    Optional<List<IdMappingLine>> uids = mappings("uidMappings");
+    Optional<List<IdMappingLine>> gids = mappings("gidMappings");
+    return uids.isPresent() && gids.isPresent()
+        && config.path("annotations").path(ADDED).asText("").equals(digest(uids.get(), gids.get()));
+  }
+
+  /** {@code sha256:HEX} of the maps, line by line. */
+  private static String digest(List<IdMappingLine> uids, List<IdMappingLine> gids) {
+    String text = "uid\n" + uids.stream().map(l -> l + "\n").collect(Collectors.joining())
+        + "gid\n" + gids.stream().map(l -> l + "\n").collect(Collectors.joining());
+    try {
+      return "sha256:" + HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.US_ASCII)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   /**
    * Gives the container a user namespace of its own (if it has none) with these maps, and says so
-   * in an annotation.
+   * in an annotation bound to them ({@link #sparseNamespaceAdded}).
    */
   public void setUserNamespace(List<IdMappingLine> uids, List<IdMappingLine> gids) {
-    config.withObjectProperty("annotations").put(ADDED, "identity-runtime");
+    config.withObjectProperty("annotations").put(ADDED, digest(uids, gids));
     ObjectNode linux = config.withObjectProperty("linux");
     if (!hasUserNamespace()) {
       ArrayNode namespaces = linux.has("namespaces") && linux.get("namespaces").isArray()

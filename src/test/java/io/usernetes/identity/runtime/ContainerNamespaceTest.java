@@ -96,4 +96,16 @@ class ContainerNamespaceTest {
         "composing the maps with themselves would leave every id out");
     assertEquals(first, new ObjectMapper().readTree(bundle.resolve("config.json").toFile()).get("linux"));
   }
+
+  @Test
+  void anAnnotationWhoeverRunsTheContainerSetsDoesNotSkipTheNamespace() throws Exception {
+    // podman --annotation, or a pod's metadata: the marker is believed only as the maps' digest
+    String config = String.format(CONFIG, "", "");
+    Files.writeString(bundle.resolve("config.json"), config.substring(0, config.length() - 1)
+        + ",\"annotations\":{\"usernetes.io/sparse-userns\":\"identity-runtime\"}}");
+    BundleConfig forged = BundleConfig.read(bundle);
+    assertTrue(!forged.sparseNamespaceAdded());
+    ContainerNamespace.Applied a = ContainerNamespace.apply(forged, IdMap.defaultMap(), IdMap.defaultMap()).orElseThrow();
+    assertEquals("0 0 1\n1000 1520 1\n1428 1633 1\n60000 1634 1\n65534 2000 1\n", a.uids().toString());
+  }
 }
