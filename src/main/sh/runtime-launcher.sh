@@ -17,6 +17,7 @@ case "${XDG_RUNTIME_DIR:-}" in
   /*) SOCKET="$XDG_RUNTIME_DIR/usernetes-identity/runtime.sock" ;;
   *) SOCKET=/run/usernetes-identity/runtime.sock ;;
 esac
+# serve: exec, so that the service is this process and a signal to it reaches the JVM
 if [ "${1:-}" = serve ]; then
   exec "$JAVA" $CDS -Xshare:auto @JAVA_OPTS@ -cp "$LIB/usernetes-identity.jar" @MAIN@ "$@"
 fi
