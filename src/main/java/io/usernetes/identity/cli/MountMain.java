@@ -5,6 +5,8 @@ import io.usernetes.identity.config.ConfigLoader;
 import io.usernetes.identity.config.Configuration;
 import io.usernetes.identity.daemon.DaemonLog;
 import io.usernetes.identity.daemon.FallbackNotice;
+import io.usernetes.identity.fuse.FuseMountException;
+import io.usernetes.identity.fuse.FuseSession;
 import io.usernetes.identity.fuse.OverlayFuse;
 import io.usernetes.identity.kernel.Daemonize;
 import io.usernetes.identity.kernel.ErrnoException;
@@ -80,11 +82,11 @@ public final class MountMain {
       log.error("cannot mount {}: {}", mountpoint, e.getMessage());
       return fail(e.getMessage(), 1);
     }
-    OverlayFuse fuse = new OverlayFuse(mounted.overlay());
-    List<String> fuseOptions = MountSetup.fuseOptions(invocation.options(), mounted.readOnly());
+    MountSetup.FuseSettings settings = MountSetup.fuseSettings(invocation.options(), mounted.readOnly());
+    OverlayFuse fuse = new OverlayFuse(mounted.overlay(), settings.caching());
     log.info("mounting {} ({}; {} mode, log {}) with {}", mountpoint, invocation.options(),
         mounted.mode().name().toLowerCase(java.util.Locale.ROOT),
-        logFile.map(Path::toString).orElse("stderr"), fuseOptions.get(1));
+        logFile.map(Path::toString).orElse("stderr"), String.join(",", settings.options()));
     FallbackNotice.log(log);
     log.debug("extended attributes of {} through {}", mountpoint, Xattrs.usesXattrAt()
         ? "getxattrat, setxattrat and removexattrat" : "an O_PATH descriptor and /proc/self/fd");
@@ -96,11 +98,20 @@ public final class MountMain {
       log.info("accepted, ignored (no effect on this mount): {}", String.join(", ", noEffect));
     }
 
+    FuseSession session;
+    try {
+      session = FuseSession.mount(mountpoint, settings.options(), invocation.debug(), fuse);
+    } catch (FuseMountException e) {
+      log.error("cannot mount {}: {}", mountpoint, e.getMessage());
+      return fail("cannot mount " + mountpoint + ": " + e.getMessage(), 1);
+    }
+    // SIGTERM and SIGINT end the JVM, not libfuse: detach the mount on the way out
+    Runtime.getRuntime().addShutdownHook(new Thread(session::unmount, "unmount"));
     CompletableFuture<Throwable> served = new CompletableFuture<>();
     Thread loop = new Thread(() -> {
       try {
-        fuse.mount(Path.of(mountpoint), true, invocation.debug(), fuseOptions.toArray(String[]::new));
-        served.complete(null);
+        int result = session.serve(settings.threaded());
+        served.complete(result == 0 ? null : new IllegalStateException("libfuse's session loop failed: " + result));
       } catch (Throwable t) {
         served.complete(t);
       }

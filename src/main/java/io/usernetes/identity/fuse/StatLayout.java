@@ -1,17 +1,21 @@
 package io.usernetes.identity.fuse;
 
+import io.usernetes.identity.kernel.Timespec;
 import io.usernetes.identity.overlay.Attr;
 import java.util.Locale;
 import jnr.ffi.Pointer;
 
 /**
  * Where glibc's {@code struct stat} keeps each field on the architectures the kernel binding
- * supports: x86_64's own layout and aarch64's generic one. libfuse zeroes the struct before each
- * getattr, so only the fields it reports are written.
+ * supports: x86_64's own layout and aarch64's generic one. {@link #fill} writes every field libfuse
+ * sends the kernel (the rest it ignores); the readers take what a setattr asks for.
  */
 final class StatLayout {
-  private static final StatLayout X86_64 = new StatLayout(16, 8, 24, 4, 28, 32, 40, 48, 56, 8, 64, 72);
-  private static final StatLayout AARCH64 = new StatLayout(20, 4, 16, 4, 24, 28, 32, 48, 56, 4, 64, 72);
+  private static final StatLayout X86_64 = new StatLayout(144, 16, 8, 24, 28, 32, 40, 48, 56, 8, 64, 72);
+  private static final StatLayout AARCH64 = new StatLayout(128, 20, 4, 16, 24, 28, 32, 48, 56, 4, 64, 72);
+
+  /** {@code sizeof(struct stat)}. */
+  final int structSize;
 
   private final long nlink;
   private final int nlinkSize;
@@ -26,8 +30,9 @@ final class StatLayout {
   private final long blocks;
   private final long atim;
 
-  private StatLayout(long nlink, int nlinkSize, long mode, int unusedModeSize, long uid, long gid,
+  private StatLayout(int structSize, long nlink, int nlinkSize, long mode, long uid, long gid,
       long rdev, long size, long blksize, int blksizeSize, long blocks, long atim) {
+    this.structSize = structSize;
     this.nlink = nlink;
     this.nlinkSize = nlinkSize;
     this.mode = mode;
@@ -49,6 +54,36 @@ final class StatLayout {
       case "aarch64" -> AARCH64;
       default -> throw new UnsupportedOperationException("no struct stat layout for " + arch);
     };
+  }
+
+  int mode(Pointer st) {
+    return st.getInt(mode);
+  }
+
+  long uid(Pointer st) {
+    return st.getInt(uid) & 0xFFFF_FFFFL;
+  }
+
+  long gid(Pointer st) {
+    return st.getInt(gid) & 0xFFFF_FFFFL;
+  }
+
+  long size(Pointer st) {
+    return st.getLong(size);
+  }
+
+  Timespec atime(Pointer st) {
+    return new Timespec(st.getLong(atim), (int) st.getLong(atim + 8));
+  }
+
+  Timespec mtime(Pointer st) {
+    return new Timespec(st.getLong(atim + 16), (int) st.getLong(atim + 24));
+  }
+
+  /** What a directory entry carries: an unknown inode number, and the type bits only. */
+  void fillEntry(Pointer st, long inode, int type) {
+    st.putLong(ino, inode);
+    st.putInt(mode, type);
   }
 
   void fill(Pointer st, Attr a) {

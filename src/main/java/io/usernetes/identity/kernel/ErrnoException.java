@@ -39,6 +39,8 @@ public final class ErrnoException extends IOException {
   /** Copy-up skips xattrs the backing file system cannot represent (e.g. an unmapped rootid). */
   public static final int EOVERFLOW = 75;
   public static final int EOPNOTSUPP = 95;
+  /** A FUSE request names a node the daemon no longer knows. */
+  public static final int ESTALE = 116;
   public static final int ENOTSUP = EOPNOTSUPP;
 
   private final int errno;

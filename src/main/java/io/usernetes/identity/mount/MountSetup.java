@@ -6,6 +6,7 @@ import io.usernetes.identity.declared.AccountFile;
 import io.usernetes.identity.idmap.IdMap;
 import io.usernetes.identity.idmap.UserNamespaceMap;
 import io.usernetes.identity.kernel.Attributes;
+import io.usernetes.identity.fuse.KernelCaching;
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Fd;
 import io.usernetes.identity.kernel.Open;
@@ -174,24 +175,23 @@ public final class MountSetup {
     }
   }
 
-  /** The libfuse options of the mount, fuse-overlayfs's defaults plus what the options asked. */
-  public static List<String> fuseOptions(MountOptions options, boolean readOnly) {
+  /**
+   * How the mount talks to libfuse: {@code options} for the kernel mount and the session,
+   * {@code caching} the timeouts the adapter gives the kernel, and whether requests are served on
+   * libfuse's worker threads.
+   */
+  public record FuseSettings(List<String> options, KernelCaching caching, boolean threaded) {}
+
+  /** The libfuse settings of the mount, fuse-overlayfs's defaults plus what the options asked. */
+  public static FuseSettings fuseSettings(MountOptions options, boolean readOnly) {
     List<String> o = new ArrayList<>(List.of("fsname=usernetes-identity", "subtype=usernetes-identity",
-        "default_permissions", "nonempty", "big_writes", "use_ino"));
-    // data by splice both ways (read_buf, write_buf): /dev/fuse to pipe to file, one copy fewer
+        "default_permissions", "nonempty", "big_writes"));
+    // data by splice both ways (read, write_buf): /dev/fuse to pipe to file, one copy fewer
     o.addAll(List.of("splice_read", "splice_write"));
-    // keep a file's page cache across opens while its mtime and size are unchanged, checked at
-    // every open (ac_attr_timeout=0): hard-linked names are separate kernel inodes here, so a
-    // write through one must still reach the next open of the other
-    o.addAll(List.of("auto_cache", "ac_attr_timeout=0"));
     if (ProcessIds.geteuid() == 0) {
       o.add("allow_other");
       o.add("suid");
     }
-    double timeout = options.tuning().timeout().map(d -> d.toMillis() / 1000.0).orElse(1.0);
-    o.add("entry_timeout=" + timeout);
-    o.add("attr_timeout=" + timeout);
-    o.add("negative_timeout=" + timeout);
     if (options.fuse().atime().isEmpty()) {
       o.add("noatime");
     }
@@ -202,11 +202,12 @@ public final class MountSetup {
     if (readOnly && !o.contains("ro")) {
       o.add("ro");
     }
+    double timeout = options.tuning().timeout().map(d -> d.toMillis() / 1000.0).orElse(1.0);
     // libfuse's worker threads are native: jffi attaches each to the JVM for every callback and
     // detaches it after (AttachCurrentThread/DetachCurrentThread, a java.lang.Thread per call),
     // which cost more than the request itself. One loop on the JVM's own fuse-loop thread serves
     // requests without that, as fuse-overlayfs serves them on one thread unless threaded=1.
     boolean threaded = options.tuning().threaded().orElse(false);
-    return threaded ? List.of("-o", String.join(",", o)) : List.of("-o", String.join(",", o), "-s");
+    return new FuseSettings(List.copyOf(o), new KernelCaching(timeout, timeout, timeout), threaded);
   }
 }

@@ -202,7 +202,7 @@ public final class Overlay implements AutoCloseable {
     Stat st = Attributes.statx(file.fd());
     OwnershipTranslator u = ownership.uids();
     OwnershipTranslator g = ownership.gids();
-    return toAttr(st, st.mode(), st.rdevMajor(), st.rdevMinor(),
+    return toAttr(st, false, st.mode(), st.rdevMajor(), st.rdevMinor(),
         u.report(st.uid(), RecordValue.absent(), OptionalLong.empty()),
         g.report(st.gid(), RecordValue.absent(), OptionalLong.empty()));
   }
@@ -229,13 +229,14 @@ public final class Overlay implements AutoCloseable {
       uid = u.report(s.uid(), records[0], OptionalLong.empty());
       gid = g.report(s.gid(), records[1], OptionalLong.empty());
     }
-    return toAttr(st, s.mode(), s.rdevMajor(), s.rdevMinor(), uid, gid);
+    return toAttr(st, layer.writable(), s.mode(), s.rdevMajor(), s.rdevMinor(), uid, gid);
   }
 
-  private Attr toAttr(Stat st, int mode, int rdevMajor, int rdevMinor, long uid, long gid) {
+  private Attr toAttr(Stat st, boolean writable, int mode, int rdevMajor, int rdevMinor, long uid, long gid) {
     long nlink = staticNlink && st.type() == Stat.S_IFDIR ? 1 : st.nlink();
+    long linkKey = writable && st.type() != Stat.S_IFDIR && st.nlink() > 1 ? st.ino() : 0;
     return new Attr(mode, nlink, uid, gid, st.size(), st.blocks(), st.blockSize(),
-        rdevMajor, rdevMinor, st.ino(), st.atime(), st.mtime(), st.ctime());
+        rdevMajor, rdevMinor, st.ino(), st.atime(), st.mtime(), st.ctime(), linkKey);
   }
 
   public byte[] readlink(byte[] path) throws ErrnoException {

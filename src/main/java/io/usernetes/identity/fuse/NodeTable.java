@@ -1,0 +1,266 @@
+package io.usernetes.identity.fuse;
+
+import io.usernetes.identity.layers.MergedPath;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The kernel's inodes of the mount, by FUSE node id, and the names each is known by.
+ *
+ * <p>Every name of a hard-linked file in the writable layer is one node, found by its backing
+ * inode ({@code linkKey}), so the kernel keeps one inode, one attribute cache and one page cache
+ * for all of them, as on the kernel overlay: a change through one name shows through every other
+ * at once. Everything else is one node per name, which is what lower-layer hard links are there
+ * too (without {@code index}, a copy-up breaks them). The requests name nodes; the overlay works
+ * on paths, so a node's path is built from its first name up through its parents.
+ *
+ * <p>The hidden names and open counts keep libfuse's high-level contract for files removed while
+ * open (see {@code overlay.Unlinked}): such a file is renamed to {@code .fuse_hiddenNNNNNNNNMMMMMMMM}
+ * and unlinked after its last release.
+ *
+ * <p>Not thread-safe on its own: the adapter calls it under its lock.
+ */
+final class NodeTable {
+  static final long ROOT_ID = 1;
+
+  /** A kernel inode: its names (the first is the one its path is built from) and counts. */
+  static final class Node {
+    final long id;
+    final List<Name> names = new ArrayList<>(1);
+    long lookups;
+    int opens;
+    boolean hidden;
+    /** The backing inode of a hard-linked file of the writable layer, else 0. */
+    long linkKey;
+    /** libfuse's {@code auto_cache}: the size and mtime last reported, and whether the page cache may stay. */
+    boolean cacheValid;
+    long cachedSize;
+    long cachedMtimeSeconds;
+    int cachedMtimeNanos;
+
+    private Node(long id) {
+      this.id = id;
+    }
+  }
+
+  /** A name {@code name} in directory {@code parent}. */
+  record Name(Node parent, String name) {}
+
+  private record NameKey(long parent, String name) {}
+
+  private final Map<Long, Node> byId = new HashMap<>();
+  private final Map<NameKey, Node> byName = new HashMap<>();
+  private final Map<Long, Node> byLinkKey = new HashMap<>();
+  private final Node root = new Node(ROOT_ID);
+  private long nextId = ROOT_ID + 1;
+  private int hiddenCounter;
+
+  NodeTable() {
+    root.lookups = 1;
+    byId.put(ROOT_ID, root);
+  }
+
+  static String name(byte[] name) {
+    return new String(name, StandardCharsets.ISO_8859_1);
+  }
+
+  /** The node with {@code id}, or null when the kernel names one it was told to forget. */
+  Node get(long id) {
+    return byId.get(id);
+  }
+
+  /** The node known by {@code name} in {@code parent}, or null. */
+  Node child(Node parent, String name) {
+    return byName.get(new NameKey(parent.id, name));
+  }
+
+  int size() {
+    return byId.size();
+  }
+
+  /**
+   * The path of {@code n} in the merged tree, or null when it has none any more (it, or a
+   * directory above it, was removed).
+   */
+  byte[] path(Node n) {
+    if (n == root) {
+      return MergedPath.ROOT;
+    }
+    List<String> parts = new ArrayList<>();
+    int length = -1;
+    for (Node cur = n; cur != root; ) {
+      if (cur.names.isEmpty() || parts.size() > byId.size()) {
+        return null;
+      }
+      Name first = cur.names.get(0);
+      parts.add(first.name());
+      length += first.name().length() + 1;
+      cur = first.parent();
+    }
+    byte[] path = new byte[length];
+    int at = 0;
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      String part = parts.get(i);
+      part.getBytes(0, part.length(), path, at); // Latin-1: one char per byte
+      at += part.length();
+      if (i > 0) {
+        path[at++] = '/';
+      }
+    }
+    return path;
+  }
+
+  /** The path of {@code name} in {@code parent}, or null when {@code parent} has none. */
+  byte[] path(Node parent, byte[] name) {
+    byte[] dir = path(parent);
+    return dir == null ? null : MergedPath.child(dir, name);
+  }
+
+  /**
+   * A lookup (or a creation) found {@code name} in {@code parent}: returns its node, one lookup
+   * more. {@code linkKey} (0 for none) joins it to the node of the file's other names.
+   */
+  Node found(Node parent, String name, long linkKey) {
+    NameKey key = new NameKey(parent.id, name);
+    Node n = byName.get(key);
+    if (n != null && (linkKey == 0 || n.linkKey == linkKey)) {
+      n.lookups++;
+      return n;
+    }
+    if (n != null && n.linkKey == 0 && !byLinkKey.containsKey(linkKey)) {
+      // the file got its second name since: this name's node is now the file's
+      n.linkKey = linkKey;
+      byLinkKey.put(linkKey, n);
+      n.lookups++;
+      return n;
+    }
+    if (n != null) {
+      detach(n, key); // another file than the node's: the name moves to that file's node
+    }
+    n = linkKey == 0 ? null : byLinkKey.get(linkKey);
+    if (n == null) {
+      n = new Node(nextId++);
+      byId.put(n.id, n);
+      if (linkKey != 0) {
+        n.linkKey = linkKey;
+        byLinkKey.put(linkKey, n);
+      }
+    }
+    // the name just looked up is the one known to exist: paths start from it
+    n.names.add(0, new Name(parent, name));
+    byName.put(key, n);
+    n.lookups++;
+    return n;
+  }
+
+  /** {@code n} got the new name {@code name} in {@code parent} (a link): one lookup more. */
+  void linked(Node n, Node parent, String name, long linkKey) {
+    NameKey key = new NameKey(parent.id, name);
+    Node old = byName.get(key);
+    if (old != null) {
+      detach(old, key);
+    }
+    if (linkKey != 0 && n.linkKey != linkKey) {
+      if (n.linkKey != 0) {
+        byLinkKey.remove(n.linkKey, n);
+      }
+      n.linkKey = linkKey;
+      byLinkKey.put(linkKey, n);
+    }
+    n.names.add(new Name(parent, name));
+    byName.put(key, n);
+    n.lookups++;
+  }
+
+  /** {@code name} in {@code parent} was removed. */
+  void removed(Node parent, String name) {
+    NameKey key = new NameKey(parent.id, name);
+    Node n = byName.get(key);
+    if (n != null) {
+      detach(n, key);
+    }
+  }
+
+  /**
+   * {@code name} in {@code parent} was renamed to {@code newName} in {@code newParent}: what was
+   * known by the new name loses it. A rename between two names of one file changes nothing.
+   */
+  void renamed(Node parent, String name, Node newParent, String newName) {
+    NameKey from = new NameKey(parent.id, name);
+    NameKey to = new NameKey(newParent.id, newName);
+    Node moved = byName.get(from);
+    Node replaced = byName.get(to);
+    if (moved != null && moved == replaced) {
+      return;
+    }
+    if (replaced != null) {
+      detach(replaced, to);
+    }
+    if (moved != null) {
+      byName.remove(from);
+      List<Name> names = moved.names;
+      for (int i = 0; i < names.size(); i++) {
+        Name nm = names.get(i);
+        if (nm.parent() == parent && nm.name().equals(name)) {
+          names.set(i, new Name(newParent, newName));
+          break;
+        }
+      }
+      byName.put(to, moved);
+    }
+  }
+
+  /** Whether removing {@code n}'s name must hide it: it is open and has no other name. */
+  static boolean mustHide(Node n) {
+    return n != null && n.opens > 0 && n.names.size() == 1;
+  }
+
+  /** The next hidden name for {@code n}, in libfuse's form. */
+  String hiddenName(Node n) {
+    return String.format(".fuse_hidden%08x%08x", n.id & 0xFFFF_FFFFL, hiddenCounter++);
+  }
+
+  /** {@code name} in {@code parent}, which named {@code n}, is now {@code hiddenName}. */
+  void hidden(Node n, Node parent, String name, String hiddenName) {
+    renamed(parent, name, parent, hiddenName);
+    n.hidden = true;
+  }
+
+  /** One open file fewer on {@code n}: returns whether its hidden name is to be removed now. */
+  boolean released(Node n) {
+    n.opens--;
+    if (n.hidden && n.opens == 0) {
+      n.hidden = false;
+      return true;
+    }
+    return false;
+  }
+
+  /** The kernel dropped {@code count} lookups of node {@code id}. */
+  void forget(long id, long count) {
+    Node n = byId.get(id);
+    if (n == null || n == root) {
+      return;
+    }
+    n.lookups -= count;
+    if (n.lookups > 0) {
+      return;
+    }
+    byId.remove(id);
+    for (Name nm : n.names) {
+      byName.remove(new NameKey(nm.parent().id, nm.name()), n);
+    }
+    n.names.clear();
+    if (n.linkKey != 0) {
+      byLinkKey.remove(n.linkKey, n);
+    }
+  }
+
+  private void detach(Node n, NameKey key) {
+    byName.remove(key, n);
+    n.names.removeIf(nm -> nm.parent().id == key.parent() && nm.name().equals(key.name()));
+  }
+}
