@@ -92,10 +92,14 @@ final class NodeTable {
     List<String> parts = new ArrayList<>();
     int length = -1;
     for (Node cur = n; cur != root; ) {
-      if (cur.names.isEmpty() || parts.size() > byId.size()) {
+      Name first = cur.names.isEmpty() ? null : cur.names.get(0);
+      if (first == null || parts.size() > byId.size()) {
         return null;
       }
-      Name first = cur.names.get(0);
+      if (first.parent() != root && byId.get(first.parent().id) != first.parent()) {
+        // the kernel forgot that name's directory while another name kept the file
+        return cur == n ? pathByAnyName(n) : null;
+      }
       parts.add(first.name());
       length += first.name().length() + 1;
       cur = first.parent();
@@ -113,6 +117,19 @@ final class NodeTable {
     return path;
   }
 
+  /** The path of the first of {@code n}'s names whose directories are all still known. */
+  private byte[] pathByAnyName(Node n) {
+    for (Name nm : n.names) {
+      if (nm.parent() == root || byId.get(nm.parent().id) == nm.parent()) {
+        byte[] dir = path(nm.parent());
+        if (dir != null) {
+          return MergedPath.child(dir, nm.name().getBytes(StandardCharsets.ISO_8859_1));
+        }
+      }
+    }
+    return null;
+  }
+
   /** The path of {@code name} in {@code parent}, or null when {@code parent} has none. */
   byte[] path(Node parent, byte[] name) {
     byte[] dir = path(parent);
@@ -128,6 +145,7 @@ final class NodeTable {
     Node n = byName.get(key);
     if (n != null && (linkKey == 0 || n.linkKey == linkKey)) {
       n.lookups++;
+      moveToFront(n, parent, name);
       return n;
     }
     if (n != null && n.linkKey == 0 && !byLinkKey.containsKey(linkKey)) {
@@ -163,7 +181,7 @@ final class NodeTable {
     if (old != null) {
       detach(old, key);
     }
-    if (linkKey != 0 && n.linkKey != linkKey) {
+    if (linkKey != 0 && n.linkKey != linkKey && !byLinkKey.containsKey(linkKey)) {
       if (n.linkKey != 0) {
         byLinkKey.remove(n.linkKey, n);
       }
@@ -256,6 +274,19 @@ final class NodeTable {
     n.names.clear();
     if (n.linkKey != 0) {
       byLinkKey.remove(n.linkKey, n);
+    }
+  }
+
+  /** The name just found is the one known to exist: paths start from it. */
+  private static void moveToFront(Node n, Node parent, String name) {
+    List<Name> names = n.names;
+    for (int i = 1; i < names.size(); i++) {
+      Name nm = names.get(i);
+      if (nm.parent() == parent && nm.name().equals(name)) {
+        names.remove(i);
+        names.add(0, nm);
+        return;
+      }
     }
   }
 
