@@ -12,7 +12,9 @@ import io.usernetes.identity.overlay.Attr;
 import io.usernetes.identity.overlay.Caller;
 import io.usernetes.identity.overlay.OpenFile;
 import io.usernetes.identity.overlay.Overlay;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -137,7 +139,7 @@ public final class OverlayFuse {
     o.set(Slot.SETATTR, LowLevelOperations.Setattr.class, this::setattr);
     o.set(Slot.READLINK, LowLevelOperations.InodeCall.class, (req, ino) -> call(req, "readlink", () -> {
       byte[] target = overlay.readlink(path(ino));
-      byte[] terminated = java.util.Arrays.copyOf(target, target.length + 1);
+      byte[] terminated = Arrays.copyOf(target, target.length + 1);
       fuse.fuse_reply_readlink(req, terminated);
     }));
     o.set(Slot.MKNOD, LowLevelOperations.Mknod.class, this::mknod);
@@ -410,11 +412,9 @@ public final class OverlayFuse {
     call(req, "getattr", () -> {
       Node node;
       byte[] path;
-      boolean hidden;
       synchronized (nodes) {
         node = node(ino);
         path = nodes.path(node);
-        hidden = node.hidden;
       }
       Attr a;
       if (fi != null) {
@@ -423,9 +423,6 @@ public final class OverlayFuse {
         throw new ErrnoException(ErrnoException.ENOENT, "removed");
       } else {
         a = overlay.getattr(path);
-      }
-      if (hidden && a.nlink() > 0) {
-        a = a.withNlink(a.nlink() - 1); // its hidden name is not one of its links (see overlay.Unlinked)
       }
       replyAttr(req, node, a);
     });
@@ -540,7 +537,7 @@ public final class OverlayFuse {
    */
   private void hide(Node node, Named n) throws ErrnoException {
     byte[] dir = MergedPath.parent(n.path);
-    for (int attempt = 0; ; attempt++) {
+    for (int attempt = 0; attempt < 10; attempt++) {
       String hidden;
       synchronized (nodes) {
         hidden = nodes.hiddenName(node);
@@ -548,23 +545,28 @@ public final class OverlayFuse {
           continue;
         }
       }
-      byte[] hiddenPath = MergedPath.child(dir, hidden.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-      try {
-        overlay.getattr(hiddenPath);
-        if (attempt < 10) {
-          continue; // taken
-        }
-        throw new ErrnoException(ErrnoException.EBUSY, "no free hidden name");
-      } catch (ErrnoException e) {
-        if (e.errno() != ErrnoException.ENOENT) {
-          throw e;
-        }
+      byte[] hiddenPath = MergedPath.child(dir, hidden.getBytes(StandardCharsets.ISO_8859_1));
+      if (exists(hiddenPath)) {
+        continue;
       }
       overlay.rename(n.path, hiddenPath);
       synchronized (nodes) {
         nodes.hidden(node, n.parent, NodeTable.name(n.name), hidden);
       }
       return;
+    }
+    throw new ErrnoException(ErrnoException.EBUSY, "no free hidden name");
+  }
+
+  private boolean exists(byte[] path) throws ErrnoException {
+    try {
+      overlay.getattr(path);
+      return true;
+    } catch (ErrnoException e) {
+      if (e.errno() != ErrnoException.ENOENT) {
+        throw e;
+      }
+      return false;
     }
   }
 
@@ -765,7 +767,7 @@ public final class OverlayFuse {
       long used = 0;
       for (int i = (int) offset; i < listing.names.size(); i++) {
         byte[] name = listing.names.get(i);
-        byte[] terminated = java.util.Arrays.copyOf(name, name.length + 1);
+        byte[] terminated = Arrays.copyOf(name, name.length + 1);
         long need = fuse.fuse_add_direntry(req, buf.slice(used), size - used, terminated, s.stat, i + 1);
         if (need > size - used) {
           break;

@@ -12,19 +12,6 @@ public final class MergedPath {
 
   private MergedPath() {}
 
-  /** A FUSE path ({@code /a/b}) decoded as Latin-1 back to its bytes, without the leading slash. */
-  public static byte[] of(String fusePath) {
-    int start = 0;
-    while (start < fusePath.length() && fusePath.charAt(start) == '/') {
-      start++;
-    }
-    byte[] bytes = new byte[fusePath.length() - start];
-    for (int i = 0; i < bytes.length; i++) {
-      bytes[i] = (byte) fusePath.charAt(start + i);
-    }
-    return bytes;
-  }
-
   public static boolean isRoot(byte[] path) {
     return path.length == 0;
   }

@@ -24,7 +24,7 @@ final class Entry implements AutoCloseable {
   private Node node;
   private Fd directory;
   private Fd upperDirectory;
-  /** The removed open file this entry names (libfuse's hidden name for it), or null. */
+  /** The removed open file this entry names (the adapter's hidden name for it), or null. */
   final Unlinked.Kept kept;
 
   private Entry(LayerStack stack, String call, byte[] path, Node node) {

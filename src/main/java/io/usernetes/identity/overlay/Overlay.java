@@ -133,7 +133,7 @@ public final class Overlay implements AutoCloseable {
     return l;
   }
 
-  /** The object at {@code path}, or the removed open file libfuse names so (see {@link Unlinked}). */
+  /** The object at {@code path}, or the removed open file the adapter names so (see {@link Unlinked}). */
   private Entry existing(String call, byte[] path) throws ErrnoException {
     Unlinked.Kept k = unlinked.get(path);
     if (k == null) {
@@ -155,11 +155,9 @@ public final class Overlay implements AutoCloseable {
       Node n = e.node();
       Attr a = attributes(stack.layer(n.layer()), e.directory(), e.name);
       if (e.kept != null) {
-        // libfuse takes one link off what a GETATTR of a hidden name reports (its hidden name was
-        // a link), not off a SETATTR's reply. The work directory's link is the mount's, so one
-        // kept there counts one less: right for both when it has no other name. One kept in a
-        // lower layer, where it still has its link, is never changed: one more, for the GETATTR.
-        return a.withNlink(a.nlink() + (e.kept.inWork() ? -1 : 1));
+        // the work directory's link is the mount's, not one of the file's: one less. One kept in
+        // a lower layer is whited out there but never changed: it reports what it has.
+        return e.kept.inWork() ? a.withNlink(a.nlink() - 1) : a;
       }
       if (!n.isDirectory() || n.dirLayers().length == 1) {
         return a;
@@ -183,7 +181,7 @@ public final class Overlay implements AutoCloseable {
   }
 
   /**
-   * Attributes of an open file: its path's when it still has one (libfuse's hidden name for a
+   * Attributes of an open file: its path's when it still has one (the adapter's hidden name for a
    * removed one), else the descriptor's own.
    */
   public Attr fgetattr(byte[] path, OpenFile file) throws ErrnoException {
@@ -457,7 +455,7 @@ public final class Overlay implements AutoCloseable {
     try {
       Unlinked.Kept k = unlinked.remove(path);
       if (k != null) {
-        discard(k); // libfuse is done with a removed file: its last descriptor was released
+        discard(k); // the adapter is done with a removed file: its last descriptor was released
         return;
       }
       try (Entry e = Entry.existing(stack, "unlink", path)) {
@@ -528,7 +526,7 @@ public final class Overlay implements AutoCloseable {
         throw new ErrnoException(ErrnoException.EINVAL, "rename", from, to);
       }
       if (source.kept != null || target.kept != null) {
-        // libfuse's hidden names are its own: a process that guessed one gets no further
+        // the adapter's hidden names are its own: a process that guessed one gets no further
         throw new ErrnoException(ErrnoException.EBUSY, "rename", from, to);
       }
       Layer upper = stack.upper();
@@ -644,7 +642,7 @@ public final class Overlay implements AutoCloseable {
   }
 
   /**
-   * libfuse's rename of an open file to a hidden name of its own, in place of the unlink (or the
+   * The adapter's rename of an open file to a hidden name of its own, in place of the unlink (or the
    * rename over it) a process asked for: the file leaves the merged view as an unlink would take
    * it, but is kept (see {@link Unlinked}). A process's own rename to such a name, of a file
    * nothing holds open, is an ordinary rename.
@@ -855,7 +853,7 @@ public final class Overlay implements AutoCloseable {
     }
   }
 
-  /** @param path the file's path as libfuse knows it, null when it lost it */
+  /** @param path the file's path as the adapter knows it, null when it lost it */
   public void release(byte[] path, OpenFile f) throws ErrnoException {
     openFiles.remove(f);
     try {

@@ -10,16 +10,18 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Open files whose name was removed (unlinked, or renamed over), by the name libfuse gave them.
+ * Open files whose name was removed (unlinked, or renamed over), by the hidden name the FUSE
+ * adapter gave them.
  *
- * <p>libfuse 2's high-level API knows a kernel inode only by its path, and the kernel sends
- * fstat, fchmod, fchown, futimens and the xattr calls on a descriptor without its file handle. So
- * libfuse (without {@code hard_remove}) does not unlink an open file: it renames it to {@code
- * .fuse_hiddenNNNNNNNNMMMMMMMM} in its directory, sends those calls with that path, and unlinks
- * it after the last release. The overlay moves such a file out of the layer into the work
- * directory instead (a lower file opened read-only stays where it is, whited out), and answers
- * the hidden name from there: the merged directory and the upper layer show nothing of it, a
- * killed daemon leaves it only where the next mount clears, and its owner record goes with it.
+ * <p>The overlay works on paths, and the kernel sends fstat, fchmod, fchown, futimens and the
+ * xattr calls on a descriptor without its file handle. So the adapter, as libfuse 2's high-level
+ * library did (without {@code hard_remove}), does not unlink an open file's last name: it renames
+ * it to {@code .fuse_hiddenNNNNNNNNMMMMMMMM} in its directory, sends those calls with that path,
+ * and unlinks it after the last release. The overlay moves such a file out of the layer into the
+ * work directory instead (a lower file opened read-only stays where it is, whited out), and
+ * answers the hidden name from there: the merged directory and the upper layer show nothing of
+ * it, a killed daemon leaves it only where the next mount clears, and its owner record goes with
+ * it.
  */
 final class Unlinked {
   private static final byte[] PREFIX = ".fuse_hidden".getBytes(StandardCharsets.US_ASCII);
@@ -34,7 +36,7 @@ final class Unlinked {
 
   private final Map<String, Kept> kept = new ConcurrentHashMap<>();
 
-  /** Whether {@code name} has the form of libfuse's hidden names. */
+  /** Whether {@code name} has the form of the hidden names (libfuse 2's form). */
   static boolean isHiddenName(byte[] name) {
     if (name.length != PREFIX.length + HEX_DIGITS) {
       return false;
@@ -66,7 +68,7 @@ final class Unlinked {
     return kept.isEmpty() ? null : kept.remove(key(path));
   }
 
-  /** A directory was renamed: libfuse now names what was kept below {@code from} below {@code to}. */
+  /** A directory was renamed: the adapter now names what was kept below {@code from} below {@code to}. */
   void moved(byte[] from, byte[] to) {
     for (String k : List.copyOf(kept.keySet())) {
       byte[] path = k.getBytes(StandardCharsets.ISO_8859_1);
@@ -91,7 +93,7 @@ final class Unlinked {
   }
 
   /**
-   * {@code f} was released. When libfuse lost its path ({@code pathLost}: the directory of a
+   * {@code f} was released. When the adapter lost its path ({@code pathLost}: the directory of a
    * hidden name was removed) it will never unlink the hidden name: returns, and forgets, the
    * files no open file holds any more.
    */

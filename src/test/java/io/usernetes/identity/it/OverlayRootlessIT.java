@@ -48,7 +48,8 @@ class OverlayRootlessIT {
   /**
    * The kernel overlay's behaviours the comparison tests check as root hold in a rootless user's
    * container too: names of 255 bytes, a removed open file through its descriptor, a directory
-   * of the upper layer alone replacing an empty one with lower content. (Trees deeper than
+   * of the upper layer alone replacing an empty one with lower content, the names of a hard-linked
+   * file agreeing at once (links, inode, a chmod through the other name). (Trees deeper than
    * PATH_MAX are checked as root only: busybox's cd and rm name paths whole, which no kernel takes.)
    */
   @Test
@@ -62,8 +63,34 @@ class OverlayRootlessIT {
           + "cd /tmp; n=$(printf %255s | tr \" \" n); touch $n && echo 255 made; touch ${n}m 2>/dev/null || echo 256 refused\n"
           + "echo data > f; exec 3<>f; rm f; chmod 600 /proc/self/fd/3; echo $(stat -L -c \"%h %a\" /proc/self/fd/3) $(cat <&3)\n"
           + "cd /; rm emptied/f; mkdir new; touch new/x; mv -T new emptied && echo replaced $(ls emptied)\n"
+          + "cd /tmp; echo l > a; stat -c %h a >/dev/null; ln a b; chmod 600 b\n"
+          + "[ $(stat -c %i a) = $(stat -c %i b) ] && echo linked $(stat -c \"%h %a\" a)\n"
           + "true'");
-      assertEquals("255 made\n256 refused\n0 600 data\nreplaced x\n", out);
+      assertEquals("255 made\n256 refused\n0 600 data\nreplaced x\nlinked 2 600\n", out);
+    }
+  }
+
+  /**
+   * With {@code mountopt = "redirect_dir=on"} in storage.conf, a rootless container renames an
+   * image directory without copying it: the upper layer has the new name, carrying the redirect
+   * in the {@code user.} namespace (an unprivileged user cannot write {@code trusted.} xattrs),
+   * and a whiteout at the old one.
+   */
+  @Test
+  void anImageDirectoryMovesWithARedirectInARootlessContainer() throws Exception {
+    try (HpcUser user = HpcUser.create(dir, "force_mask = \"shared\"\nmountopt = \"redirect_dir=on\"\n")) {
+      Path rootfs = OciBundles.rootfs(dir.resolve("image"));
+      Sh.ok("cd " + rootfs + "; mkdir -p data/sub; echo kept > data/sub/f\n"
+          + "tar --numeric-owner -C " + rootfs + " -cf " + dir + "/image.tar . && chmod a+r " + dir + "/image.tar");
+      user.ok("podman import -q " + dir + "/image.tar localhost/redirect >/dev/null");
+      String id = user.ok("podman create --user 0 localhost/redirect sh -c '"
+          + "mv /data /moved && cat /moved/sub/f && ls -d /data 2>/dev/null; true'").strip();
+      assertEquals("kept\n", user.ok("podman start -a " + id));
+      Path upper = Path.of(user.ok("podman inspect --format '{{.GraphDriver.Data.UpperDir}}' " + id).strip());
+      assertEquals("/data", Sh.ok("getfattr --only-values -n user.overlay.redirect " + upper.resolve("moved")),
+          "the moved directory names where the image has it");
+      assertEquals("", Sh.ok("ls -A " + upper.resolve("moved")), "nothing of it was copied");
+      user.ok("podman rm " + id + " >/dev/null");
     }
   }
 }
