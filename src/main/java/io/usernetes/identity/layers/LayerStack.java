@@ -284,14 +284,27 @@ public final class LayerStack implements AutoCloseable {
   }
 
   /**
-   * The absolute redirect that makes the layers below the upper one show what they show of
-   * directory {@code dir} wherever it moves; null when none would (it would then need more than
-   * one, which a rename does not write: it stays {@code EXDEV}).
+   * The redirect that makes the layers below the upper one show what they show of directory
+   * {@code dir} after a move, the one the kernel overlay writes: within its directory ({@code
+   * sameDirectory}) the redirect it has already, else its own name; elsewhere an absolute one it
+   * has already, else the absolute path where the layers below have it. Null when no one
+   * redirect would do (a rename then stays {@code EXDEV}).
    */
-  public Redirect redirectFor(Node dir) throws ErrnoException {
+  public Redirect redirectFor(Node dir, boolean sameDirectory) throws ErrnoException {
     Node lower = dir.below(upper.index());
     if (lower == null || !followRedirects) {
       return null;
+    }
+    if (dir.layer() == upper.index() && dir.path().length > 0) {
+      Redirect existing = redirectOf(upper.index(), MergedPath.parent(dir.path()), MergedPath.name(dir.path()));
+      if (existing != null && (sameDirectory || existing.absolute())) {
+        return existing;
+      }
+      if (existing == null && sameDirectory) {
+        return new Redirect(false, MergedPath.name(dir.path()));
+      }
+    } else if (sameDirectory) {
+      return new Redirect(false, MergedPath.name(dir.path()));
     }
     byte[] path = lower.layerPaths()[0];
     Node found = path.length == 0 ? null : lookupBelow(path, upper.index());

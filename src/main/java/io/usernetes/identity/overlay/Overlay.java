@@ -28,6 +28,7 @@ import io.usernetes.identity.layers.WorkDir;
 import io.usernetes.identity.ownership.OwnershipTranslator;
 import io.usernetes.identity.ownership.RecordValue;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -548,7 +549,8 @@ public final class Overlay implements AutoCloseable {
         // says where the layers below have it; the empty directory one replaces may have lower
         // content, which it then hides
         if (!moved.onlyIn(upper.index())) {
-          redirect = createRedirects ? stack.redirectFor(moved) : null;
+          boolean sameDirectory = Arrays.equals(source.parentPath, target.parentPath);
+          redirect = createRedirects ? stack.redirectFor(moved, sameDirectory) : null;
           if (redirect == null) {
             throw new ErrnoException(ErrnoException.EXDEV, "rename", from, to);
           }

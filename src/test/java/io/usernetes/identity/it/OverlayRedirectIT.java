@@ -131,5 +131,22 @@ class OverlayRedirectIT {
     assertEquals(expected, kernelTree(ours, ours.options()).replace("(b'.wh..wh..opq', b''), ", ""),
         "the kernel overlay reads the mount's redirects");
     assertEquals(KernelOverlay.upper(kernel, 1), KernelOverlay.upper(ours, 1));
+    String redirects = redirects(kernel);
+    assertTrue(redirects.contains("x/y y\n") && redirects.contains("b/c2 /a\n"), redirects);
+    assertEquals(redirects, redirects(ours), "the same redirects, relative where the kernel's are");
+  }
+
+  /** Every directory of the upper layer that has a redirect, and the redirect. */
+  private static String redirects(Layers l) throws Exception {
+    return KernelOverlay.python(l.upper, "out = []\n"
+        + "for d, dirs, files in os.walk(mnt):\n"
+        + "    for n in dirs:\n"
+        + "        p = os.path.join(d, n)\n"
+        + "        for x in (b'trusted.overlay.redirect', b'user.overlay.redirect'):\n"
+        + "            try:\n"
+        + "                out.append('%s %s' % (os.path.relpath(p, mnt).decode(), os.getxattr(p, x).decode()))\n"
+        + "            except OSError:\n"
+        + "                pass\n"
+        + "print('\\n'.join(sorted(out)))\n");
   }
 }
