@@ -34,6 +34,32 @@ class OverlayFaultsIT {
     }
   }
 
+  /**
+   * A daemon out of memory exits (the installed launcher's {@code -XX:+ExitOnOutOfMemoryError},
+   * here with its heap cut to 9 MiB, too small for a walk of 30,000 files): the walk gets ENOTCONN
+   * at once. Without the flag a request whose reply was lost to the error left the walk waiting
+   * in the kernel (state D), where not even SIGKILL reaches it.
+   */
+  @Test
+  void aDaemonOutOfMemoryExitsAndItsMountFailsInsteadOfHanging() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    Sh.python("import os\nfor d in range(60):\n    os.mkdir('%s/directory-%d' % ('" + l.lower(1) + "', d))\n"
+        + "    for f in range(500):\n        open('%s/directory-%d/file-%d' % ('" + l.lower(1) + "', d, f), 'w').close()\n");
+    String installed = Files.readString(Installed.bin("usernetes-identity"));
+    assertTrue(installed.contains("-XX:+ExitOnOutOfMemoryError"), "the launcher exits on OutOfMemoryError");
+    Path small = dir.resolve("usernetes-identity-9m");
+    Files.writeString(small, installed.replace("-Xmx128m", "-Xmx9m").replace("-Xms8m", "-Xms4m"));
+    Sh.ok("chmod 755 " + small + "; " + small + " -o " + l.options() + " " + l.mnt);
+    long daemon = OverlayMount.daemonOf(l.mnt).orElseThrow();
+    try {
+      String walk = Sh.ok("find " + l.mnt + " -printf '%u\\n' 2>&1 >/dev/null | sort -u | head -1; true");
+      assertTrue(walk.contains("Transport endpoint is not connected"), walk);
+      assertTrue(OverlayMount.awaitExit(daemon, 10), "the daemon exited");
+    } finally {
+      Sh.ok("kill -9 " + daemon + " 2>/dev/null; umount -l " + l.mnt + " 2>/dev/null; true");
+    }
+  }
+
   @Test
   void aDaemonKilledWhileRemovingAMergedDirectoryNeverUncoversWhatItHid() throws Exception {
     Path fs = dir.resolve("tmpfs");
