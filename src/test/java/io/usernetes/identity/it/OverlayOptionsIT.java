@@ -85,6 +85,22 @@ class OverlayOptionsIT {
     Await.until("no process left", Duration.ofSeconds(5), () -> OverlayMount.daemonsMentioning(dir.toString()).isEmpty());
   }
 
+  /**
+   * {@code threaded=1}: requests served on libfuse's worker threads, four writers at once
+   * reading, appending to and hard-linking 200 files each; every name of a file is one inode.
+   */
+  @Test
+  void threadedServesConcurrentWritersOnWorkerThreads() throws Exception {
+    Layers l = Layers.in(dir, 1);
+    Sh.ok("cd " + l.lower(1) + "; for i in $(seq 200); do echo $i > f$i; done");
+    try (OverlayMount m = OverlayMount.mount(List.of(), "-o", "threaded=1," + l.options(), l.mnt.toString())) {
+      String out = Sh.ok("cd " + l.mnt + "; for j in 1 2 3 4; do (for i in $(seq 200); do cat f$i >/dev/null;"
+          + " echo $j >> f$i; ln f$i g$j-$i; done) & done; wait\n"
+          + "ls | wc -l; stat -c '%h %i' f7 g1-7 g4-7 | sort -u | wc -l; stat -c %h f7; wc -l < f7");
+      assertEquals("1000\n1\n5\n5\n", out, "1,000 names, one inode with five links, four appends");
+    }
+  }
+
   @Test
   void failuresPrintOneLineAndLeaveNothingBehind() throws Exception {
     Layers l = Layers.in(dir, 1);
