@@ -249,23 +249,24 @@ public final class OverlayFuse {
     return n;
   }
 
-  private byte[] path(long ino) throws ErrnoException {
+  /** A node and its path, null when it has none any more (an open file may still be used). */
+  private record Located(Node node, byte[] path) {}
+
+  private Located located(long ino) throws ErrnoException {
     synchronized (nodes) {
-      byte[] path = nodes.path(node(ino));
-      if (path == null) {
-        throw new ErrnoException(ErrnoException.ENOENT, "removed");
-      }
+      Node node = node(ino);
+      byte[] path = nodes.path(node);
       scratch.get().path = path;
-      return path;
+      return new Located(node, path);
     }
   }
 
-  /** The path of an open file's node, or null when it has none any more (nullpath_ok). */
-  private byte[] pathOrNull(long ino) {
-    synchronized (nodes) {
-      Node n = nodes.get(ino);
-      return n == null ? null : nodes.path(n);
+  private byte[] path(long ino) throws ErrnoException {
+    byte[] path = located(ino).path;
+    if (path == null) {
+      throw new ErrnoException(ErrnoException.ENOENT, "removed");
     }
+    return path;
   }
 
   private static byte[] bytes(Pointer name) {
@@ -335,7 +336,11 @@ public final class OverlayFuse {
   private void replyEntry(Pointer req, Named n) throws ErrnoException {
     Attr a = overlay.getattr(n.path);
     Pointer entry = scratch.get().entry;
-    Node node = fillEntry(entry, n, a);
+    sendEntry(req, entry, fillEntry(entry, n, a));
+  }
+
+  /** Sends {@code entry} for {@code node}; a reply the kernel refused took no lookup of it. */
+  private void sendEntry(Pointer req, Pointer entry, Node node) {
     if (fuse.fuse_reply_entry(req, entry) != 0) {
       synchronized (nodes) {
         nodes.forget(node.id, 1); // the request was interrupted: the kernel never got the node
@@ -399,43 +404,30 @@ public final class OverlayFuse {
         return;
       }
       Pointer entry = scratch.get().entry;
-      Node node = fillEntry(entry, n, a);
-      if (fuse.fuse_reply_entry(req, entry) != 0) {
-        synchronized (nodes) {
-          nodes.forget(node.id, 1);
-        }
-      }
+      sendEntry(req, entry, fillEntry(entry, n, a));
     });
   }
 
   private void getattr(Pointer req, long ino, Pointer fi) {
     call(req, "getattr", () -> {
-      Node node;
-      byte[] path;
-      synchronized (nodes) {
-        node = node(ino);
-        path = nodes.path(node);
-      }
+      Located at = located(ino);
       Attr a;
       if (fi != null) {
-        a = overlay.fgetattr(path, file(fi));
-      } else if (path == null) {
+        a = overlay.fgetattr(at.path, file(fi));
+      } else if (at.path == null) {
         throw new ErrnoException(ErrnoException.ENOENT, "removed");
       } else {
-        a = overlay.getattr(path);
+        a = overlay.getattr(at.path);
       }
-      replyAttr(req, node, a);
+      replyAttr(req, at.node, a);
     });
   }
 
   private void setattr(Pointer req, long ino, Pointer st, int toSet, Pointer fi) {
     call(req, "setattr", () -> {
-      Node node;
-      byte[] path;
-      synchronized (nodes) {
-        node = node(ino);
-        path = nodes.path(node);
-      }
+      Located at = located(ino);
+      Node node = at.node;
+      byte[] path = at.path;
       OpenFile f = fi == null ? null : files.get(fi.getLong(FI_FH));
       boolean onlySize = (toSet & ~SET_SIZE) == 0;
       if (path == null && !(f != null && onlySize)) {
@@ -501,11 +493,7 @@ public final class OverlayFuse {
       }
       Pointer entry = scratch.get().entry;
       fillEntry(entry, node.id, a);
-      if (fuse.fuse_reply_entry(req, entry) != 0) {
-        synchronized (nodes) {
-          nodes.forget(node.id, 1);
-        }
-      }
+      sendEntry(req, entry, node);
     });
   }
 
@@ -679,14 +667,18 @@ public final class OverlayFuse {
   private void release(Pointer req, long ino, Pointer fi) {
     call(req, "release", () -> {
       OpenFile f = files.remove(fi.getLong(FI_FH));
-      Node node;
-      synchronized (nodes) {
-        node = nodes.get(ino);
-      }
-      if (f != null && node != null) {
-        closeFile(node, pathOrNull(ino), f);
-      } else if (f != null) {
-        overlay.release(null, f);
+      if (f != null) {
+        Node node;
+        byte[] path;
+        synchronized (nodes) {
+          node = nodes.get(ino);
+          path = node == null ? null : nodes.path(node); // null: nullpath_ok, as libfuse had it
+        }
+        if (node != null) {
+          closeFile(node, path, f);
+        } else {
+          overlay.release(null, f);
+        }
       }
       fuse.fuse_reply_err(req, 0);
     });
