@@ -13,7 +13,7 @@ import com.sun.jna.Pointer;
  *
  * <p>Layout (libfuse 2, LP64): {@code size_t count, idx, off}, then one {@code struct fuse_buf}:
  * {@code size_t size; int flags; void *mem; int fd; off_t pos}. Bound with JNA direct mapping
- * against the library jnr-fuse has already loaded.
+ * against the same libfuse 2 that {@link LibFuse} calls.
  */
 final class FuseBuffers {
   /** Bytes of a vector with one buffer. */
@@ -26,7 +26,7 @@ final class FuseBuffers {
     try {
       fuse = NativeLibrary.getInstance("fuse");
     } catch (UnsatisfiedLinkError e) {
-      fuse = NativeLibrary.getInstance("libfuse.so.2"); // without the -dev symlink, as jnr-fuse does
+      fuse = NativeLibrary.getInstance("libfuse.so.2"); // without the -dev symlink, as LibFuse loads it
     }
     Native.register(FuseBuffers.class, fuse);
   }

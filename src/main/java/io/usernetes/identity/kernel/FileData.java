@@ -14,8 +14,7 @@ import java.util.Objects;
  * offset, so FUSE threads can share a descriptor.
  *
  * <p>Reads and writes come in two forms: into native memory given as an address and a length
- * (FUSE read and write buffers, which jnr-fuse hands over as its own {@code Pointer}, with no
- * copy through the Java heap), and into a {@code byte[]}. Both return what the kernel returned:
+ * (buffers in native memory, with no copy through the Java heap), and into a {@code byte[]}. Both return what the kernel returned:
  * a short count is possible and {@code 0} from a read means end of file.
  */
 public final class FileData {
