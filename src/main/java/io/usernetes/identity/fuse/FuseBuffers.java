@@ -2,7 +2,6 @@ package io.usernetes.identity.fuse;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
-import com.sun.jna.Pointer;
 
 /**
  * libfuse 2's data buffers, {@code struct fuse_bufvec}, and its {@code fuse_buf_copy}, which
@@ -47,16 +46,19 @@ final class FuseBuffers {
     return fuse_buf_copy(destination, source, 0);
   }
 
-  /** Writes at {@code vector} a one-buffer vector of {@code size} bytes of {@code fd} at {@code position}. */
-  static void putFileVector(long vector, int fd, long size, long position) {
-    Pointer v = new Pointer(vector);
-    v.setLong(0, 1); // count
-    v.setLong(8, 0); // idx
-    v.setLong(16, 0); // off
-    v.setLong(24, size); // buf[0].size
-    v.setLong(32, FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK); // flags (int) and padding
-    v.setLong(40, 0); // mem
-    v.setLong(48, fd); // fd (int) and padding
-    v.setLong(56, position); // pos
+  /**
+   * Writes at {@code v} a one-buffer vector of {@code size} bytes of {@code fd} at {@code
+   * position}: plain stores into the adapter's scratch memory, no native call per field (this
+   * runs for every read and write request).
+   */
+  static void putFileVector(jnr.ffi.Pointer v, int fd, long size, long position) {
+    v.putLong(0, 1); // count
+    v.putLong(8, 0); // idx
+    v.putLong(16, 0); // off
+    v.putLong(24, size); // buf[0].size
+    v.putLong(32, FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK); // flags (int) and padding
+    v.putLong(40, 0); // mem
+    v.putLong(48, fd); // fd (int) and padding
+    v.putLong(56, position); // pos
   }
 }

@@ -97,10 +97,6 @@ public final class FuseSession {
     MountUtils.umount(Path.of(mountpoint));
   }
 
-  LowLevelOperations operations() {
-    return operations;
-  }
-
   /** {@code struct fuse_args}: argc, argv (NULL-terminated), allocated; libfuse may replace argv. */
   private static final class Arguments {
     final Pointer struct;

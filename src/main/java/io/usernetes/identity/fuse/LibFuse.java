@@ -2,11 +2,13 @@ package io.usernetes.identity.fuse;
 
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
+import jnr.ffi.annotations.In;
 
 /**
  * libfuse 2's low-level API (fuse_lowlevel.h, 2.9): the session on a mounted channel and the
  * replies to its requests. jnr-fuse binds only the high-level, path-based library, whose node
  * ids are per name; the low-level one lets the mount choose them (see {@link NodeTable}).
+ * Arrays are {@code @In}: libfuse only reads them, so jnr-ffi need not copy them back.
  */
 public interface LibFuse {
   /** The library, loaded once; without the -dev symlink it is only {@code libfuse.so.2}. */
@@ -52,7 +54,7 @@ public interface LibFuse {
 
   int fuse_reply_attr(Pointer req, Pointer stat, double timeout);
 
-  int fuse_reply_readlink(Pointer req, byte[] target);
+  int fuse_reply_readlink(Pointer req, @In byte[] target);
 
   int fuse_reply_open(Pointer req, Pointer fileInfo);
 
@@ -60,7 +62,7 @@ public interface LibFuse {
 
   int fuse_reply_buf(Pointer req, Pointer buf, long size);
 
-  int fuse_reply_buf(Pointer req, byte[] buf, long size);
+  int fuse_reply_buf(Pointer req, @In byte[] buf, long size);
 
   int fuse_reply_data(Pointer req, Pointer bufvec, int flags);
 
@@ -68,7 +70,7 @@ public interface LibFuse {
 
   int fuse_reply_xattr(Pointer req, long count);
 
-  long fuse_add_direntry(Pointer req, Pointer buf, long size, byte[] name, Pointer stat, long offset);
+  long fuse_add_direntry(Pointer req, Pointer buf, long size, @In byte[] name, Pointer stat, long offset);
 
   Pointer fuse_req_ctx(Pointer req);
 }

@@ -75,7 +75,7 @@ public final class OverlayFuse {
   private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
   private final LowLevelOperations operations = new LowLevelOperations();
 
-  /** An open directory: its entries, listed at the first (or a rewound) read. */
+  /** An open directory: its entries (NUL-terminated), listed at the first (or a rewound) read. */
   private static final class Listing {
     List<byte[]> names;
   }
@@ -710,7 +710,7 @@ public final class OverlayFuse {
     call(req, "read", () -> {
       OpenFile f = file(fi);
       Pointer vector = scratch.get().vector;
-      FuseBuffers.putFileVector(vector.address(), f.fd().number(), size, offset);
+      FuseBuffers.putFileVector(vector, f.fd().number(), size, offset);
       fuse.fuse_reply_data(req, vector, SPLICE_MOVE);
     });
   }
@@ -723,7 +723,7 @@ public final class OverlayFuse {
     call(req, "write", () -> {
       OpenFile f = file(fi);
       Pointer destination = scratch.get().vector;
-      FuseBuffers.putFileVector(destination.address(), f.fd().number(), FuseBuffers.size(source.address()), offset);
+      FuseBuffers.putFileVector(destination, f.fd().number(), FuseBuffers.size(source.address()), offset);
       long r = FuseBuffers.copy(destination.address(), source.address());
       if (r < 0) {
         throw new ErrnoException((int) -r, "write");
@@ -734,8 +734,8 @@ public final class OverlayFuse {
 
   // ---------------------------------------------------------------- directories
 
-  private static final byte[] DOT = {'.'};
-  private static final byte[] DOT_DOT = {'.', '.'};
+  private static final byte[] DOT = {'.', 0};
+  private static final byte[] DOT_DOT = {'.', '.', 0};
 
   private void readdir(Pointer req, long ino, long size, long offset, Pointer fi) {
     call(req, "readdir", () -> {
@@ -745,11 +745,12 @@ public final class OverlayFuse {
       }
       if (offset == 0 || listing.names == null) {
         List<LayerStack.Listed> listed = overlay.readdir(path(ino));
+        // NUL-terminated once here, not at every read of the listing
         List<byte[]> names = new ArrayList<>(listed.size() + 2);
         names.add(DOT);
         names.add(DOT_DOT);
         for (LayerStack.Listed e : listed) {
-          names.add(e.name());
+          names.add(Arrays.copyOf(e.name(), e.name().length + 1));
         }
         listing.names = names;
       }
@@ -758,9 +759,7 @@ public final class OverlayFuse {
       layout.fillEntry(s.stat, UNKNOWN_INO, 0);
       long used = 0;
       for (int i = (int) offset; i < listing.names.size(); i++) {
-        byte[] name = listing.names.get(i);
-        byte[] terminated = Arrays.copyOf(name, name.length + 1);
-        long need = fuse.fuse_add_direntry(req, buf.slice(used), size - used, terminated, s.stat, i + 1);
+        long need = fuse.fuse_add_direntry(req, buf.slice(used), size - used, listing.names.get(i), s.stat, i + 1);
         if (need > size - used) {
           break;
         }
