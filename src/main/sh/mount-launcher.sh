@@ -23,10 +23,42 @@ for arg in "$@"; do
 done
 [ "$foreground" = 1 ] && exec "${jvm[@]}" @MAIN@ "$@"
 
-# Daemon: the JVM starts in its own session, reports "ready" on its stdout (our pipe) once the
-# kernel has the mount, then detaches from every inherited descriptor. Reasons for failure go to
-# stderr, which is still the caller's until then.
-exec 3< <(exec setsid "${jvm[@]}" -Dusernetes.identity.daemon=true @MAIN@ "$@" </dev/null)
-IFS= read -r status <&3
-[ "$status" = ready ] && exit 0
-exit 1
+# A JVM of this mount's own: it starts in its own session, reports "ready" on its stdout (our
+# pipe) once the kernel has the mount, then detaches from every inherited descriptor. Reasons for
+# failure go to stderr, which is still the caller's until then.
+own_jvm() {
+  exec 3< <(exec setsid "${jvm[@]}" -Dusernetes.identity.daemon=true @MAIN@ "$@" </dev/null 9>&-)
+  IFS= read -r status <&3
+  [ "$status" = ready ] && exit 0
+  exit 1
+}
+[ "${USERNETES_IDENTITY_MOUNT_SERVICE:-on}" = off ] && own_jvm "$@"
+
+# The mount service: one resident JVM per user and namespace (user and mount: paths and ids must
+# mean the same to it) makes and serves every mount there, so a container start pays a round trip
+# instead of a JVM start, and the JVM's memory is paid once. It exits with its last mount.
+# MountServiceMain says when a mount gets a JVM of its own after all; so does status 200.
+namespaces=$(stat -L -c %i /proc/$$/ns/user /proc/$$/ns/mnt 2>/dev/null) || own_jvm "$@"
+if [ "${XDG_RUNTIME_DIR:-}" != "${XDG_RUNTIME_DIR#/}" ] && [ -w "$XDG_RUNTIME_DIR" ]; then
+  dir="$XDG_RUNTIME_DIR/usernetes-identity"
+elif [ "$EUID" = 0 ]; then
+  dir=/run/usernetes-identity
+else
+  own_jvm "$@"
+fi
+SOCKET="$dir/mount-${namespaces//$'\n'/-}.sock"
+served() {
+  "$LIB/usernetes-identity-client" "$SOCKET" "$@"
+  status=$?
+  [ "$status" = 200 ] || exit "$status"
+}
+served "$@"
+# Nobody listens: start the service, one launcher at a time (the others then find it).
+mkdir -p -m 0700 "$dir" 2>/dev/null && exec 9>>"${SOCKET%.sock}.lock" && flock -w 30 9 || own_jvm "$@"
+served "$@"
+exec 3< <(cd / && exec setsid "${jvm[@]}" @SERVICE_OPTS@ io.usernetes.identity.cli.MountServiceMain "$SOCKET" \
+  </dev/null 2>/dev/null 9>&-)
+IFS= read -r listening <&3
+exec 3<&-
+[ "$listening" = listening ] && served "$@"
+own_jvm "$@"

@@ -49,7 +49,7 @@ public final class FuseSession {
     Pointer channel = fuse.fuse_mount(mountpoint, args.struct);
     if (channel == null) {
       fuse.fuse_opt_free_args(args.struct);
-      throw new FuseMountException("libfuse could not mount " + mountpoint + " (see its message above)");
+      throw new FuseMountException("libfuse could not mount it");
     }
     LowLevelOperations ops = fs.operations();
     Pointer session = fuse.fuse_lowlevel_new(args.struct, ops.table(), ops.size(), null);

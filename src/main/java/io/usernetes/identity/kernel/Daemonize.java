@@ -12,18 +12,35 @@ public final class Daemonize {
 
   /** Points descriptors 0, 1 and 2 at {@code /dev/null}. */
   public static void detachStdio() throws ErrnoException {
+    detachStdio(java.util.Optional.empty());
+  }
+
+  /**
+   * Points descriptors 0 and 1 at {@code /dev/null} and 2 at {@code stderrFile} (appending; a
+   * native library's messages then land in the daemon's log), or at {@code /dev/null} too.
+   */
+  public static void detachStdio(java.util.Optional<byte[]> stderrFile) throws ErrnoException {
     int nul = LibC.open(DEV_NULL, OpenFlags.O_RDWR | OpenFlags.O_CLOEXEC, 0);
     if (nul == -1) {
       throw Syscall.failure("open(/dev/null)");
     }
+    int err = nul;
     try {
+      if (stderrFile.isPresent()) {
+        byte[] path = java.util.Arrays.copyOf(stderrFile.get(), stderrFile.get().length + 1);
+        int log = LibC.open(path, OpenFlags.O_WRONLY | OpenFlags.O_APPEND | OpenFlags.O_CLOEXEC, 0);
+        err = log == -1 ? nul : log;
+      }
       for (int fd = 0; fd <= 2; fd++) {
-        if (LibC.dup2(nul, fd) == -1) {
-          throw Syscall.failure("dup2(/dev/null, " + fd + ")");
+        if (LibC.dup2(fd == 2 ? err : nul, fd) == -1) {
+          throw Syscall.failure("dup2(" + (fd == 2 && err != nul ? "log" : "/dev/null") + ", " + fd + ")");
         }
       }
     } finally {
       LibC.close(nul);
+      if (err != nul) {
+        LibC.close(err);
+      }
     }
   }
 

@@ -49,8 +49,9 @@ public final class MountSetup {
   /** What was set up, for the caller's log line. */
   public record Mounted(Overlay overlay, ReportMode mode, boolean readOnly) {}
 
-  public static Mounted open(MountOptions options, Configuration config, String mountpoint)
-      throws MountSetupException {
+  /** @param environment the caller's: FUSE_OVERLAYFS_DISABLE_OVL_WHITEOUT, as fuse-overlayfs reads it */
+  public static Mounted open(MountOptions options, Configuration config, String mountpoint,
+      java.util.Map<String, String> environment) throws MountSetupException {
     checkDirectory("mountpoint", mountpoint);
     List<Layer> layers = new ArrayList<>();
     WorkDir work = null;
@@ -76,7 +77,7 @@ public final class MountSetup {
       io.usernetes.identity.overlay.Ownership ownership = new io.usernetes.identity.overlay.Ownership(
           translator(mode, config.uidMap(), "uid", options.ownership(), stack, AccountFile.Kind.PASSWD),
           translator(mode, config.gidMap(), "gid", options.ownership(), stack, AccountFile.Kind.GROUP));
-      boolean deviceWhiteouts = System.getenv("FUSE_OVERLAYFS_DISABLE_OVL_WHITEOUT") == null;
+      boolean deviceWhiteouts = !environment.containsKey("FUSE_OVERLAYFS_DISABLE_OVL_WHITEOUT");
       Overlay overlay = new Overlay(stack, work, new Whiteouts(deviceWhiteouts), ownership,
           options.tuning().staticNlink(), options.tuning().fsync(), !options.tuning().noXattrs(),
           options.tuning().redirectDir().creates());

@@ -1,8 +1,8 @@
 package io.usernetes.identity.runtime;
 
+import io.usernetes.identity.daemon.NulFields;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,19 +21,12 @@ public record RuntimeRequest(Path cwd, List<String> args) {
 
   /** The request in {@code data}, or empty when it is not one. */
   public static Optional<RuntimeRequest> parse(byte[] data) {
-    if (data.length == 0 || data.length > MAX_BYTES || data[data.length - 1] != 0) {
+    Optional<List<String>> split = NulFields.split(data, MAX_BYTES, MAX_ARGS + 2, StandardCharsets.UTF_8);
+    if (split.isEmpty()) {
       return Optional.empty();
     }
-    List<String> fields = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i < data.length; i++) {
-      if (data[i] == 0) {
-        fields.add(new String(data, start, i - start, StandardCharsets.UTF_8));
-        start = i + 1;
-      }
-    }
-    if (fields.size() < 2 || fields.size() - 2 > MAX_ARGS || !fields.get(0).equals(MAGIC)
-        || !fields.get(1).startsWith("/")) {
+    List<String> fields = split.get();
+    if (fields.size() < 2 || !fields.get(0).equals(MAGIC) || !fields.get(1).startsWith("/")) {
       return Optional.empty();
     }
     return Optional.of(new RuntimeRequest(Path.of(fields.get(1)), List.copyOf(fields.subList(2, fields.size()))));

@@ -1,6 +1,7 @@
 package io.usernetes.identity.runtime;
 
 import io.usernetes.identity.daemon.AcceptLoop;
+import io.usernetes.identity.daemon.PeerNamespaces;
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.notify.PeerCredentials;
 import io.usernetes.identity.kernel.notify.UnixConnection;
@@ -9,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
@@ -45,23 +45,23 @@ public final class RuntimeService implements AutoCloseable {
   private final Path socket;
   private final Set<Long> allowedUids;
   private final Handler handler;
-  private final String ownMountNamespace;
+  private final PeerNamespaces namespaces;
 
   private RuntimeService(UnixServerSocket server, Path socket, Set<Long> allowedUids, Handler handler,
-      String ownMountNamespace) {
+      PeerNamespaces namespaces) {
     this.loop = new AcceptLoop(server, socket.toString(), LOG);
     this.socket = socket;
     this.allowedUids = Set.copyOf(allowedUids);
     this.handler = handler;
-    this.ownMountNamespace = ownMountNamespace;
+    this.namespaces = namespaces;
   }
 
   /** Binds {@code socket} (mode 0600; a stale one is replaced, a live one is an error). */
   public static RuntimeService bind(Path socket, Set<Long> allowedUids, Handler handler) throws IOException {
-    String mountNamespace = Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString();
+    PeerNamespaces namespaces = new PeerNamespaces(java.util.List.of("mnt"));
     Path path = socket.toAbsolutePath();
     return new RuntimeService(UnixServerSocket.listenReplacingStale(path, 0600, "identity-runtime serve"),
-        path, allowedUids, handler, mountNamespace);
+        path, allowedUids, handler, namespaces);
   }
 
   /** Accepts requests until {@link #close}. */
@@ -82,7 +82,7 @@ public final class RuntimeService implements AutoCloseable {
       LOG.warn("refused a request from pid {} uid {}: not in --allow-uid {}", peer.pid(), peer.uid(), allowedUids);
       return;
     }
-    Optional<String> elsewhere = otherMountNamespace(peer.pid());
+    Optional<String> elsewhere = namespaces.differing(peer.pid());
     if (elsewhere.isPresent()) {
       LOG.info("pid {}: {}; its launcher runs the JVM itself", peer.pid(), elsewhere.get());
       c.sendQuietly((FALLBACK + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -108,17 +108,6 @@ public final class RuntimeService implements AutoCloseable {
     reply.writeBytes((status + "\n").getBytes(StandardCharsets.US_ASCII));
     reply.writeBytes(said.toByteArray());
     c.sendQuietly(reply.toByteArray());
-  }
-
-  /** Why the peer's paths are not ours, if they are not: its mount namespace is another. */
-  private Optional<String> otherMountNamespace(long pid) {
-    try {
-      String theirs = Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/mnt")).toString();
-      return theirs.equals(ownMountNamespace) ? Optional.empty()
-          : Optional.of("another mount namespace (" + theirs + ", this is " + ownMountNamespace + ")");
-    } catch (IOException e) {
-      return Optional.of("its mount namespace cannot be read (" + e.getMessage() + ")");
-    }
   }
 
   /** Stops accepting and removes the socket. */

@@ -48,7 +48,7 @@ class OverlayFaultsIT {
     String installed = Files.readString(Installed.bin("usernetes-identity"));
     assertTrue(installed.contains("-XX:+ExitOnOutOfMemoryError"), "the launcher exits on OutOfMemoryError");
     Path small = dir.resolve("usernetes-identity-9m");
-    Files.writeString(small, installed.replace("-Xmx128m", "-Xmx9m").replace("-Xms8m", "-Xms4m"));
+    Files.writeString(small, installed.replace("-Xmx128m", "-Xmx9m").replace("-Xmx768m", "-Xmx9m").replace("-Xms8m", "-Xms4m"));
     Sh.ok("chmod 755 " + small + "; " + small + " -o " + l.options() + " " + l.mnt);
     long daemon = OverlayMount.daemonOf(l.mnt).orElseThrow();
     try {

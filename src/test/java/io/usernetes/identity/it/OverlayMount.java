@@ -20,10 +20,13 @@ import java.util.stream.Stream;
  * A live mount of the installed {@code usernetes-identity} launcher, started the way podman starts
  * a mount program (stdin on /dev/null, stdout and stderr pipes read to EOF, minimal environment,
  * working directory /) and always unmounted by {@link #close}, which checks that neither the
- * mount nor its daemon outlives it.
+ * mount nor its daemon outlives it (a mount service may: it ends with the last of its mounts).
  */
 final class OverlayMount implements AutoCloseable {
   static final String MAIN = "io.usernetes.identity.cli.MountMain";
+  static final String SERVICE = "io.usernetes.identity.cli.MountServiceMain";
+  /** Live mounts by the pid serving them: a mount service exits only with the last of its mounts. */
+  private static final java.util.Map<Long, Integer> LIVE = new java.util.concurrent.ConcurrentHashMap<>();
   /** How long a launcher may keep its pipes open; podman would hang forever. */
   static final long PIPE_TIMEOUT_SECONDS = 30;
 
@@ -99,8 +102,9 @@ final class OverlayMount implements AutoCloseable {
     assertEquals("", l.out() + l.err(), "a successful mount prints nothing");
     OverlayMount m = new OverlayMount(mountpoint, -1, enter);
     String type = m.fileSystemType().orElse(null);
-    long pid = daemonOf(mountpoint).orElse(-1L);
+    long pid = daemonOf(mountpoint, m.mountNamespace()).orElse(-1L);
     m = new OverlayMount(mountpoint, pid, enter);
+    LIVE.merge(pid, 1, Integer::sum);
     if (type == null || pid < 0) {
       m.close();
     }
@@ -144,21 +148,58 @@ final class OverlayMount implements AutoCloseable {
         .noneMatch(p -> p.equals(prefix) || p.startsWith(prefix + "/"));
   }
 
-  /** The mount program JVM with {@code mountpoint} among its arguments, if one runs. */
-  static Optional<Long> daemonOf(Path mountpoint) throws IOException {
-    return daemons().filter(c -> c.args().contains(mountpoint.toString()))
-        .map(Cmdline::pid).findFirst();
+  /** The mount namespace the mount lives in, as {@code /proc/PID/ns/mnt} names it. */
+  String mountNamespace() throws Exception {
+    return enter.isEmpty() ? Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString()
+        : Sh.exec(in("readlink", "/proc/self/ns/mnt")).out().strip();
   }
 
-  /** Mount program JVMs whose command line mentions {@code text}. */
-  static List<Long> daemonsMentioning(String text) throws IOException {
-    return daemons().filter(c -> c.args().stream().anyMatch(a -> a.contains(text)))
-        .map(Cmdline::pid).toList();
+  /**
+   * What serves {@code mountpoint}: the mount program JVM with it among its arguments, else the
+   * mount service of the namespace it was made in.
+   */
+  static Optional<Long> daemonOf(Path mountpoint, String mountNamespace) throws IOException {
+    Optional<Long> own = daemons().filter(c -> c.args().contains(mountpoint.toString()))
+        .map(Cmdline::pid).findFirst();
+    return own.isPresent() ? own : services().filter(pid -> mountNamespace.equals(namespaceOf(pid))).findFirst();
+  }
+
+  /** What serves {@code mountpoint}, made in this process's mount namespace. */
+  static Optional<Long> daemonOf(Path mountpoint) throws IOException {
+    return daemonOf(mountpoint, Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString());
+  }
+
+  /**
+   * Mount processes left: JVMs of their own whose command line mentions {@code text}, and every
+   * mount service (a service lives only while it serves a mount; tests run one at a time).
+   */
+  static List<Long> processesLeft(String text) throws IOException {
+    List<Long> left = new ArrayList<>(daemons().filter(c -> c.args().stream().anyMatch(a -> a.contains(text)))
+        .map(Cmdline::pid).toList());
+    left.addAll(services().toList());
+    return left;
+  }
+
+  /** Live mount services, in any namespace. */
+  static Stream<Long> services() throws IOException {
+    return processes().filter(c -> c.args().contains(SERVICE)).map(Cmdline::pid);
+  }
+
+  private static String namespaceOf(long pid) {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/mnt")).toString();
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private record Cmdline(long pid, List<String> args) {}
 
   private static Stream<Cmdline> daemons() throws IOException {
+    return processes().filter(c -> c.args().contains(MAIN));
+  }
+
+  private static Stream<Cmdline> processes() throws IOException {
     List<Cmdline> all = new ArrayList<>();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
@@ -168,9 +209,7 @@ final class OverlayMount implements AutoCloseable {
           }
           String raw = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.ISO_8859_1);
           List<String> args = List.of(raw.split("\0"));
-          if (args.contains(MAIN)) {
-            all.add(new Cmdline(Long.parseLong(p.getFileName().toString()), args));
-          }
+          all.add(new Cmdline(Long.parseLong(p.getFileName().toString()), args));
         } catch (IOException gone) {
           // exited while we looked
         }
@@ -212,7 +251,8 @@ final class OverlayMount implements AutoCloseable {
   @Override
   public void close() throws Exception {
     Sh.Result r = Sh.exec(in("fusermount3", "-u", mountpoint.toString()));
-    boolean exited = daemon < 0 || awaitExit(daemon, 20);
+    boolean last = LIVE.merge(daemon, -1, Integer::sum) <= 0;
+    boolean exited = daemon < 0 || !last || awaitExit(daemon, 20);
     if (r.status() != 0 || !exited) {
       Sh.exec(in("umount", "-l", mountpoint.toString()));
       if (daemon > 0 && alive(daemon)) {
@@ -220,7 +260,7 @@ final class OverlayMount implements AutoCloseable {
       }
     }
     assertEquals(0, r.status(), "fusermount3 -u: " + r.err());
-    assertTrue(exited, "daemon " + daemon + " exits after fusermount3 -u");
+    assertTrue(exited, "daemon " + daemon + " exits after fusermount3 -u of its last mount");
     assertTrue(fileSystemType().isEmpty(), "nothing left mounted on " + mountpoint);
   }
 }

@@ -82,7 +82,7 @@ class OverlayOptionsIT {
     assertTrue(r.err().contains(expected), r.err());
     assertTrue(OverlayMount.nothingMountedUnder(dir), "nothing mounted");
     // the JVM closed its stderr (the launch saw EOF) as it exited: it may still be ending
-    Await.until("no process left", Duration.ofSeconds(5), () -> OverlayMount.daemonsMentioning(dir.toString()).isEmpty());
+    Await.until("no process left", Duration.ofSeconds(5), () -> OverlayMount.processesLeft(dir.toString()).isEmpty());
   }
 
   /**

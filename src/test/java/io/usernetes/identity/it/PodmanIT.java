@@ -125,9 +125,9 @@ class PodmanIT {
     assertNoOverlayMountsLeft();
     // podman does not wait for the daemon to exit after unmounting; give it a moment
     long deadline = System.currentTimeMillis() + 5000;
-    while (!OverlayMount.daemonsMentioning(dir.toString()).isEmpty() && System.currentTimeMillis() < deadline) {
+    while (!OverlayMount.processesLeft(dir.toString()).isEmpty() && System.currentTimeMillis() < deadline) {
       Thread.sleep(50);
     }
-    assertEquals(List.of(), OverlayMount.daemonsMentioning(dir.toString()));
+    assertEquals(List.of(), OverlayMount.processesLeft(dir.toString()));
   }
 }
