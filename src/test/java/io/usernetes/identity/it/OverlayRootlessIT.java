@@ -1,9 +1,13 @@
 package io.usernetes.identity.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,5 +97,44 @@ class OverlayRootlessIT {
       assertEquals("", Sh.ok("ls -A " + upper.resolve("moved")), "nothing of it was copied");
       user.ok("podman rm " + id + " >/dev/null");
     }
+  }
+
+  /**
+   * The 2,001-id user's running containers share one mount service, in the namespace rootless
+   * podman runs the mount program in; killed, it fails those containers' file systems at once
+   * (ENOTCONN inside, no wait), podman still removes them, and the next container starts a fresh
+   * service, which ends with its last container.
+   */
+  @Test
+  void aRootlessUsersContainersShareOneMountServiceWhoseDeathFailsThemAtOnce() throws Exception {
+    try (HpcUser user = HpcUser.create(dir)) {
+      Path rootfs = OciBundles.rootfs(dir.resolve("image"));
+      Sh.ok("cd " + rootfs + "; echo hi > data\n"
+          + "tar --numeric-owner -C " + rootfs + " -cf " + dir + "/image.tar . && chmod a+r " + dir + "/image.tar");
+      user.ok("podman import -q " + dir + "/image.tar localhost/served >/dev/null");
+      user.ok("podman run -d --name one localhost/served sleep 600 >/dev/null; "
+          + "podman run -d --name two localhost/served sleep 600 >/dev/null");
+      List<String> services = services();
+      assertEquals(1, services.size(), "one mount service for both containers: " + services);
+      assertEquals("2\n", user.ok("podman unshare grep -c ' - fuse.usernetes-identity ' /proc/self/mountinfo"));
+      assertEquals("hi\n", user.ok("podman exec one cat /data"));
+
+      String merged = user.ok("podman inspect --format '{{.GraphDriver.Data.MergedDir}}' one").strip();
+      Sh.ok("kill -9 " + services.get(0));
+      Sh.Result dead = user.run("timeout 60 podman exec one cat /data");
+      assertNotEquals(0, dead.status(), "the container's file system is gone (runc finds no cat in it)");
+      assertNotEquals(124, dead.status(), "it fails, it does not hang");
+      Sh.Result seen = user.run("timeout 60 podman unshare ls " + merged);
+      assertTrue(seen.err().contains("Transport endpoint is not connected"), seen.err());
+      user.ok("timeout 60 podman rm -f -t 0 one two >/dev/null");
+
+      assertEquals("hi\n", user.ok("podman run --rm localhost/served cat /data"), "a fresh service");
+      Await.until("the fresh service ends with its container", Duration.ofSeconds(20), () -> services().isEmpty());
+    }
+  }
+
+  private static List<String> services() throws Exception {
+    Sh.Result r = Sh.exec(List.of("pgrep", "-u", HpcUser.NAME, "-f", OverlayMount.SERVICE));
+    return r.out().lines().toList();
   }
 }

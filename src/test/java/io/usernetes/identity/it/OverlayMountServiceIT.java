@@ -1,0 +1,123 @@
+package io.usernetes.identity.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One mount service serves every mount of a namespace: a mount that hangs delays no other, and
+ * the service's death is every one of its mounts failing at once (ENOTCONN) and a mount it was
+ * making failing with that reason, never a wait; the next mount starts a fresh service.
+ *
+ * <p>A hang is made real: a lower layer on a FUSE mount of its own JVM, stopped with SIGSTOP, so
+ * that whatever reaches into it waits in the kernel until SIGCONT.
+ */
+class OverlayMountServiceIT {
+  private static final List<String> OWN_JVM = List.of("USERNETES_IDENTITY_MOUNT_SERVICE=off");
+
+  @TempDir Path dir;
+
+  @Test
+  void aHangInOneMountDelaysNoOtherAndTheServicesDeathFailsItsMountsAtOnce() throws Exception {
+    Layers stalled = Layers.in(Files.createDirectory(dir.resolve("stalled")), 1);
+    Sh.ok("mkdir " + stalled.lower(1) + "/under-a " + stalled.lower(1) + "/under-x");
+    Layers a = Layers.in(Files.createDirectory(dir.resolve("a")), 1);
+    Layers b = Layers.in(Files.createDirectory(dir.resolve("b")), 1);
+    Layers d = Layers.in(Files.createDirectory(dir.resolve("d")), 1);
+    Layers x = Layers.in(Files.createDirectory(dir.resolve("x")), 1);
+    Sh.ok("echo b > " + b.lower(1) + "/f");
+    Sh.ok("mountpoint -q /sys/fs/fuse/connections || mount -t fusectl fusectl /sys/fs/fuse/connections");
+    OverlayMount stall = OverlayMount.mount(OWN_JVM, "-o", stalled.options(), stalled.mnt.toString());
+    Path waiting = Path.of("/sys/fs/fuse/connections", Long.toString(connection(stalled.mnt)), "waiting");
+    // a's lower layer is a directory of the stalled mount, looked up while it still answers
+    String aOptions = "lowerdir=" + stalled.m("under-a") + ":" + a.lower(1) + ",upperdir=" + a.upper + ",workdir=" + a.work;
+    OverlayMount ma = OverlayMount.mount(List.of(), "-o", aOptions, a.mnt.toString());
+    OverlayMount mb = b.mount();
+    long service = mb.daemon;
+    assertEquals(service, ma.daemon, "one service serves a and b");
+    Process hungStat = null;
+    Process hungMount = null;
+    try {
+      Sh.ok("kill -STOP " + stall.daemon);
+      // a request of a's reaches the stalled layer and waits there, on a's session loop
+      hungStat = new ProcessBuilder("stat", a.m("not-looked-up-yet")).start();
+      Await.until("a's lookup waits on the stalled layer", Duration.ofSeconds(10), () -> waitingOn(waiting) >= 1);
+      // and a mount the service is making waits there too, on that request's thread
+      String xOptions = "lowerdir=" + stalled.m("under-x") + ",upperdir=" + x.upper + ",workdir=" + x.work;
+      List<String> launch = new java.util.ArrayList<>(Installed.minimalEnvironment());
+      launch.addAll(List.of(Installed.bin("usernetes-identity").toString(), "-o", xOptions, x.mnt.toString()));
+      hungMount = new ProcessBuilder(launch).start();
+      Await.until("the mount of x waits on the stalled layer", Duration.ofSeconds(10), () -> waitingOn(waiting) >= 2);
+
+      assertEquals("b\n", Sh.ok("cat " + b.m("f")), "b answers while a and x wait");
+      Sh.ok("echo written > " + b.m("g"));
+      try (OverlayMount md = d.mount()) {
+        assertEquals(service, md.daemon, "and the service makes a new mount");
+        Sh.ok("touch " + d.m("new"));
+      }
+
+      Sh.ok("kill -9 " + service);
+      assertTrue(OverlayMount.awaitExit(service, 10));
+      Process failing = hungMount;
+      CompletableFuture<String> mountSaid = CompletableFuture.supplyAsync(() -> read(failing));
+      assertTrue(hungMount.waitFor(10, TimeUnit.SECONDS), "the mount being made fails, it does not wait");
+      assertEquals(1, hungMount.exitValue());
+      assertTrue(mountSaid.get(10, TimeUnit.SECONDS).startsWith("usernetes-identity: the mount service at "
+          + "/run/usernetes-identity/mount-"), mountSaid.get());
+      assertTrue(hungStat.waitFor(10, TimeUnit.SECONDS), "a's waiting lookup ends with the service");
+      assertNotEquals(0, hungStat.exitValue());
+      for (Layers gone : List.of(a, b)) {
+        assertTrue(Sh.exec(List.of("stat", gone.m("f"))).err().contains("Transport endpoint is not connected"),
+            "every mount of the dead service fails at once: " + gone.mnt);
+      }
+
+      try (OverlayMount fresh = d.mount()) {
+        assertNotEquals(service, fresh.daemon, "the next mount starts a fresh service");
+        assertEquals("", Sh.ok("ls " + d.mnt.resolve("new") + " >/dev/null; ls " + x.mnt), "x was never mounted");
+      }
+    } finally {
+      Sh.exec(List.of("kill", "-CONT", Long.toString(stall.daemon)));
+      for (Process p : new Process[] {hungStat, hungMount}) {
+        if (p != null) {
+          p.destroyForcibly();
+        }
+      }
+      Sh.exec(List.of("sh", "-c", "umount -l " + a.mnt + "; umount -l " + b.mnt + "; umount -l " + x.mnt + "; true"));
+      Sh.exec(List.of("kill", "-9", Long.toString(service)));
+    }
+    stall.close();
+    assertTrue(OverlayMount.nothingMountedUnder(dir));
+  }
+
+  /** The FUSE connection of a mount: the minor device number in its mountinfo line. */
+  private static long connection(Path mountpoint) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      String[] f = line.split(" ");
+      if (f[4].equals(mountpoint.toString())) {
+        return Long.parseLong(f[2].substring(f[2].indexOf(':') + 1));
+      }
+    }
+    throw new AssertionError(mountpoint + " is not mounted");
+  }
+
+  private static long waitingOn(Path waiting) throws Exception {
+    return Long.parseLong(Files.readString(waiting).strip());
+  }
+
+  private static String read(Process p) {
+    try {
+      return new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
