@@ -75,6 +75,7 @@ public final class LiveMount {
     try {
       session = FuseSession.mount(mountpoint, settings.options(), invocation.debug(), fuse);
     } catch (FuseMountException e) {
+      closeQuietly(mounted, mountpoint, log);
       log.error("cannot mount {}: {}", mountpoint, e.getMessage());
       throw new Failure("cannot mount " + mountpoint + ": " + e.getMessage() + " (" + libfuseSays + ")");
     }
@@ -83,12 +84,15 @@ public final class LiveMount {
     Runtime.getRuntime().addShutdownHook(unmountAtExit);
     CompletableFuture<Throwable> ended = new CompletableFuture<>();
     Thread loop = new Thread(() -> {
+      Throwable end;
       try {
         int result = session.serve(settings.threaded());
-        ended.complete(result == 0 ? null : new IllegalStateException("libfuse's session loop failed: " + result));
+        end = result == 0 ? null : new IllegalStateException("libfuse's session loop failed: " + result);
       } catch (Throwable t) {
-        ended.complete(t);
+        end = t;
       }
+      closeQuietly(mounted, mountpoint, log);
+      ended.complete(end);
       try {
         Runtime.getRuntime().removeShutdownHook(unmountAtExit);
       } catch (IllegalStateException shuttingDown) {
@@ -120,6 +124,14 @@ public final class LiveMount {
   /** Detaches the mount; {@link #ended} completes once its session has seen it go. */
   public void unmount() {
     session.unmount();
+  }
+
+  private static void closeQuietly(MountSetup.Mounted mounted, String mountpoint, Logger log) {
+    try {
+      mounted.overlay().close();
+    } catch (ErrnoException | RuntimeException e) {
+      log.warn("closing the layers of {}: {}", mountpoint, e.getMessage());
+    }
   }
 
   /** Waits for FUSE_INIT and a FUSE file system at the mountpoint, or for the session to end. */

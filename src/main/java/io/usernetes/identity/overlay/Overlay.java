@@ -867,8 +867,17 @@ public final class Overlay implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes every descriptor the overlay holds: files still open when the mount went away, the
+   * work directory, the layers. The mount service serves many mounts in one process; a mount
+   * that ended must leave nothing behind in it.
+   */
   @Override
   public void close() throws ErrnoException {
+    for (OpenFile f : openFiles) {
+      f.fd().close();
+    }
+    openFiles.clear();
     if (work != null) {
       work.close();
     }

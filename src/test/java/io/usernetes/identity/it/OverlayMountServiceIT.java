@@ -98,6 +98,35 @@ class OverlayMountServiceIT {
     assertTrue(OverlayMount.nothingMountedUnder(dir));
   }
 
+  /**
+   * A mount that ended leaves no descriptor in the service (layer roots, cached directories, the
+   * work directory, files still open): it serves every container a user ever starts.
+   */
+  @Test
+  void aMountThatEndedLeavesNothingOpenInTheService() throws Exception {
+    Layers keep = Layers.in(Files.createDirectory(dir.resolve("keep")), 1);
+    try (OverlayMount keeper = keep.mount()) {
+      long before = openDescriptors(keeper.daemon);
+      for (int i = 0; i < 3; i++) {
+        Layers l = Layers.in(Files.createDirectory(dir.resolve("m" + i)), 2);
+        Sh.ok("mkdir -p " + l.lower(2) + "/a/b " + l.lower(1) + "/c; touch " + l.lower(2) + "/a/b/f " + l.lower(1) + "/c/g");
+        try (OverlayMount m = l.mount()) {
+          assertEquals(keeper.daemon, m.daemon);
+          Sh.ok("find " + l.mnt + " >/dev/null; echo x >> " + l.m("a/b/f") + "; mkdir " + l.m("new"));
+          assertTrue(openDescriptors(m.daemon) > before, "the mount holds descriptors while it lives");
+        }
+      }
+      Await.until("the service holds what it held before", Duration.ofSeconds(10),
+          () -> openDescriptors(keeper.daemon) == before);
+    }
+  }
+
+  private static long openDescriptors(long pid) throws Exception {
+    try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+      return fds.count();
+    }
+  }
+
   /** The FUSE connection of a mount: the minor device number in its mountinfo line. */
   private static long connection(Path mountpoint) throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
