@@ -29,7 +29,8 @@ final class NodeTable {
   /** A kernel inode: its names (the first is the one its path is built from) and counts. */
   static final class Node {
     final long id;
-    final List<Name> names = new ArrayList<>(1);
+    /** Immutable, replaced on a change: most files have one name, and {@code List.of(name)} is one small object. */
+    List<Name> names = List.of();
     long lookups;
     int opens;
     boolean hidden;
@@ -46,13 +47,14 @@ final class NodeTable {
     }
   }
 
-  /** A name {@code name} in directory {@code parent}. */
+  /**
+   * A name {@code name} in directory {@code parent}; also the key of {@link #byName} (a directory's
+   * node is one object while the kernel knows it, so identity is the node id).
+   */
   record Name(Node parent, String name) {}
 
-  private record NameKey(long parent, String name) {}
-
   private final Map<Long, Node> byId = new HashMap<>();
-  private final Map<NameKey, Node> byName = new HashMap<>();
+  private final Map<Name, Node> byName = new HashMap<>();
   private final Map<Long, Node> byLinkKey = new HashMap<>();
   private final Node root = new Node(ROOT_ID);
   private long nextId = ROOT_ID + 1;
@@ -74,7 +76,7 @@ final class NodeTable {
 
   /** The node known by {@code name} in {@code parent}, or null. */
   Node child(Node parent, String name) {
-    return byName.get(new NameKey(parent.id, name));
+    return byName.get(new Name(parent, name));
   }
 
   int size() {
@@ -141,7 +143,7 @@ final class NodeTable {
    * more. {@code linkKey} (0 for none) joins it to the node of the file's other names.
    */
   Node found(Node parent, String name, long linkKey) {
-    NameKey key = new NameKey(parent.id, name);
+    Name key = new Name(parent, name);
     Node n = byName.get(key);
     if (n != null && (linkKey == 0 || n.linkKey == linkKey)) {
       n.lookups++;
@@ -168,7 +170,7 @@ final class NodeTable {
       }
     }
     // the name just looked up is the one known to exist: paths start from it
-    n.names.add(0, new Name(parent, name));
+    n.names = inserted(n.names, 0, key);
     byName.put(key, n);
     n.lookups++;
     return n;
@@ -176,7 +178,7 @@ final class NodeTable {
 
   /** {@code n} got the new name {@code name} in {@code parent} (a link): one lookup more. */
   void linked(Node n, Node parent, String name, long linkKey) {
-    NameKey key = new NameKey(parent.id, name);
+    Name key = new Name(parent, name);
     Node old = byName.get(key);
     if (old != null) {
       detach(old, key);
@@ -188,14 +190,14 @@ final class NodeTable {
       n.linkKey = linkKey;
       byLinkKey.put(linkKey, n);
     }
-    n.names.add(new Name(parent, name));
+    n.names = inserted(n.names, n.names.size(), key);
     byName.put(key, n);
     n.lookups++;
   }
 
   /** {@code name} in {@code parent} was removed. */
   void removed(Node parent, String name) {
-    NameKey key = new NameKey(parent.id, name);
+    Name key = new Name(parent, name);
     Node n = byName.get(key);
     if (n != null) {
       detach(n, key);
@@ -207,8 +209,8 @@ final class NodeTable {
    * known by the new name loses it. A rename between two names of one file changes nothing.
    */
   void renamed(Node parent, String name, Node newParent, String newName) {
-    NameKey from = new NameKey(parent.id, name);
-    NameKey to = new NameKey(newParent.id, newName);
+    Name from = new Name(parent, name);
+    Name to = new Name(newParent, newName);
     Node moved = byName.get(from);
     Node replaced = byName.get(to);
     if (moved != null && moved == replaced) {
@@ -219,13 +221,11 @@ final class NodeTable {
     }
     if (moved != null) {
       byName.remove(from);
-      List<Name> names = moved.names;
-      for (int i = 0; i < names.size(); i++) {
-        Name nm = names.get(i);
-        if (nm.parent() == parent && nm.name().equals(name)) {
-          names.set(i, new Name(newParent, newName));
-          break;
-        }
+      int at = moved.names.indexOf(from);
+      if (at >= 0) {
+        List<Name> names = new ArrayList<>(moved.names);
+        names.set(at, to);
+        moved.names = List.copyOf(names);
       }
       byName.put(to, moved);
     }
@@ -269,9 +269,9 @@ final class NodeTable {
     }
     byId.remove(id);
     for (Name nm : n.names) {
-      byName.remove(new NameKey(nm.parent().id, nm.name()), n);
+      byName.remove(nm, n);
     }
-    n.names.clear();
+    n.names = List.of();
     if (n.linkKey != 0) {
       byLinkKey.remove(n.linkKey, n);
     }
@@ -279,19 +279,29 @@ final class NodeTable {
 
   /** The name just found is the one known to exist: paths start from it. */
   private static void moveToFront(Node n, Node parent, String name) {
-    List<Name> names = n.names;
-    for (int i = 1; i < names.size(); i++) {
-      Name nm = names.get(i);
-      if (nm.parent() == parent && nm.name().equals(name)) {
-        names.remove(i);
-        names.add(0, nm);
-        return;
-      }
+    int at = n.names.indexOf(new Name(parent, name));
+    if (at > 0) {
+      List<Name> names = new ArrayList<>(n.names);
+      names.add(0, names.remove(at));
+      n.names = List.copyOf(names);
     }
   }
 
-  private void detach(Node n, NameKey key) {
+  private void detach(Node n, Name key) {
     byName.remove(key, n);
-    n.names.removeIf(nm -> nm.parent().id == key.parent() && nm.name().equals(key.name()));
+    if (n.names.contains(key)) {
+      List<Name> names = new ArrayList<>(n.names);
+      names.remove(key);
+      n.names = List.copyOf(names);
+    }
+  }
+
+  private static List<Name> inserted(List<Name> names, int index, Name nm) {
+    if (names.isEmpty()) {
+      return List.of(nm);
+    }
+    List<Name> more = new ArrayList<>(names);
+    more.add(index, nm);
+    return List.copyOf(more);
   }
 }

@@ -1,5 +1,6 @@
 package io.usernetes.identity.layers;
 
+import io.usernetes.identity.kernel.Attributes;
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Fd;
 import io.usernetes.identity.kernel.Open;
@@ -21,13 +22,15 @@ public final class Layer implements AutoCloseable {
   private final Fd root;
   private final boolean writable;
   private final AttributeStore attributes;
+  private final LayerRoot identity;
 
-  private Layer(int index, String path, Fd root, boolean writable, AttributeStore attributes) {
+  private Layer(int index, String path, Fd root, boolean writable, AttributeStore attributes, LayerRoot identity) {
     this.index = index;
     this.path = path;
     this.root = root;
     this.writable = writable;
     this.attributes = attributes;
+    this.identity = identity;
   }
 
   /**
@@ -37,13 +40,21 @@ public final class Layer implements AutoCloseable {
    */
   public static Layer lower(int index, String path) throws ErrnoException {
     Fd root = Open.directory(path.getBytes(StandardCharsets.ISO_8859_1));
+    LayerRoot identity;
+    try {
+      identity = LayerRoot.of(Attributes.statx(root));
+    } catch (ErrnoException e) {
+      root.close();
+      throw e;
+    }
     boolean override;
     try {
       override = Xattrs.getOrNull(root, OverrideStat.XATTR.getBytes(StandardCharsets.US_ASCII)) != null;
     } catch (ErrnoException e) {
       override = false; // a file system without user xattrs has no overrides either
     }
-    return new Layer(index, path, root, false, override ? AttributeStore.lower(OverrideStat.XATTR) : AttributeStore.OWN);
+    return new Layer(index, path, root, false, override ? AttributeStore.lower(OverrideStat.XATTR) : AttributeStore.OWN,
+        identity);
   }
 
   /**
@@ -52,7 +63,8 @@ public final class Layer implements AutoCloseable {
    */
   public static Layer upper(String path, String overrideXattr) throws ErrnoException {
     Fd root = Open.directory(path.getBytes(StandardCharsets.ISO_8859_1));
-    return new Layer(0, path, root, true, overrideXattr == null ? AttributeStore.OWN : AttributeStore.upper(overrideXattr));
+    return new Layer(0, path, root, true, overrideXattr == null ? AttributeStore.OWN : AttributeStore.upper(overrideXattr),
+        null);
   }
 
   public int index() {
@@ -65,6 +77,11 @@ public final class Layer implements AutoCloseable {
 
   public boolean writable() {
     return writable;
+  }
+
+  /** The lower layer's directory as the kernel knows it; null for the upper layer. */
+  LayerRoot identity() {
+    return identity;
   }
 
   /** Where this layer keeps the owner and mode of its objects. */

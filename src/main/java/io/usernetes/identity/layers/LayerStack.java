@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The layers of one mount, top first (the upper layer, if any, is index 0), and the lookup of a
@@ -19,15 +18,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * directories merge until one is opaque. A directory the kernel overlay renamed ({@link Redirect})
  * continues, in the layers below it, at the path it came from.
  *
- * <p>Resolved locations are cached per path; the mount is the only writer of its layers, so the
- * cache changes only through {@link #forget} and {@link #remember}, which its mutating operations
- * call. The cache holds where an object lives, never its attributes.
+ * <p>Resolved locations are cached per path (the most recently used, {@link ResolvedPaths}); the
+ * mount is the only writer of its layers, so a cached location changes only through {@link
+ * #forget} and {@link #remember}, which its mutating operations call. The cache holds where an
+ * object lives, never its attributes.
  *
  * <p>Two more caches serve lookups: the {@code O_PATH} descriptors of recently used layer
  * directories ({@link #dir}), and the listings of lower-layer directories (names, types,
  * whiteouts), read once with {@code getdents64} and then answering every lookup of a child and
- * every readdir. Lower layers are never written while mounted, so their listings stay true; the
- * upper layer is always asked directly.
+ * every readdir; those are shared by every mount of the process ({@link ListingCache}). Lower
+ * layers are never written while mounted, so their listings stay true; the upper layer is always
+ * asked directly.
  */
 public final class LayerStack implements AutoCloseable {
   private final List<Layer> layers;
@@ -35,14 +36,14 @@ public final class LayerStack implements AutoCloseable {
   private final Node root;
   private final int nameMax;
   private final boolean followRedirects;
-  private final Map<PathKey, Node> cache = new ConcurrentHashMap<>();
+  private final ResolvedPaths cache = new ResolvedPaths(RESOLVED_PATHS);
   private final DirCache dirs = new DirCache(DIR_CACHE);
-  private final ListingCache listings = new ListingCache(LISTED_NAMES);
+  private final ListingCache listings = ListingCache.SHARED;
 
+  /** Merged paths whose location is kept (~250 bytes each). */
+  private static final int RESOLVED_PATHS = 8192;
   /** Directory descriptors kept open, over all layers. */
   private static final int DIR_CACHE = 1024;
-  /** Names kept in cached lower-layer listings, over all layers (roughly 150 bytes each). */
-  private static final int LISTED_NAMES = 200_000;
 
   /** A stack that follows redirects (as {@code redirect_dir=follow}). */
   public LayerStack(List<Layer> layers) {
@@ -63,6 +64,11 @@ public final class LayerStack implements AutoCloseable {
     }
     this.root = new Node(MergedPath.ROOT, 0, Node.S_IFDIR, rootLayers(all));
     this.nameMax = longestName();
+    for (Layer l : this.layers) {
+      if (!l.writable()) {
+        listings.retain(l.identity());
+      }
+    }
   }
 
   /** The longest name any layer holds, the limit of lookups (the kernel overlay's too). */
@@ -135,15 +141,15 @@ public final class LayerStack implements AutoCloseable {
     if (layer.writable()) {
       return null;
     }
-    Listing l = listings.get(index, rel);
+    Listing l = listings.get(layer.identity(), rel);
     if (l == null) {
-      if (listings.isTooLarge(index, rel)) {
+      if (listings.isTooLarge(layer.identity(), rel)) {
         return null;
       }
       try (Fd fd = dir(index, rel)) {
         l = Listing.read(fd, false);
       }
-      if (!listings.put(index, rel, l)) {
+      if (!listings.put(layer.identity(), rel, l)) {
         return null;
       }
     }
@@ -155,7 +161,7 @@ public final class LayerStack implements AutoCloseable {
     if (path.length == 0) {
       return root;
     }
-    Node cached = cache.get(new PathKey(path));
+    Node cached = cache.get(path);
     if (cached != null) {
       return cached;
     }
@@ -164,7 +170,7 @@ public final class LayerStack implements AutoCloseable {
       throw new ErrnoException(ErrnoException.ENOTDIR, "lookup", path);
     }
     Node node = resolveChild(parent, path);
-    cache.put(new PathKey(path), node);
+    cache.put(path, node);
     return node;
   }
 
@@ -453,28 +459,29 @@ public final class LayerStack implements AutoCloseable {
   /** Records where a path now lives (after a create or copy-up). */
   public void remember(Node node) {
     if (node.path().length > 0) {
-      cache.put(new PathKey(node.path()), node);
+      cache.put(node.path(), node);
     }
   }
 
   /** Forgets a path (after unlink, rename, or a change of where it lives). */
   public void forget(byte[] path) {
-    cache.remove(new PathKey(path));
+    cache.remove(path);
   }
 
   /** Forgets a directory and everything below it (rmdir, rename of a directory). */
   public void forgetTree(byte[] path) {
     dirs.forgetTree(path);
-    if (path.length == 0) {
-      cache.clear();
-      return;
-    }
-    cache.keySet().removeIf(k -> MergedPath.isWithin(k.path(), path));
+    cache.removeTree(path);
   }
 
   @Override
   public void close() throws ErrnoException {
     dirs.clear();
+    for (Layer l : layers) {
+      if (!l.writable()) {
+        listings.release(l.identity());
+      }
+    }
     for (Layer l : layers) {
       l.close();
     }

@@ -19,16 +19,16 @@ import java.util.Set;
  * hide in the layers below. Reserved {@code .wh.} names are never listed.
  */
 final class Listing {
-  /** A listed name with its {@code DT_*} type for readdir. */
-  record Named(PathKey key, int dtype) {}
+  /** A listed name with its {@code DT_*} type for readdir and its {@code S_IF*} type. */
+  record Named(PathKey key, int dtype, int type) {}
 
   private final List<Named> entries;
-  private final Map<PathKey, Integer> types;
+  private final Map<PathKey, Named> byName;
   private final Set<PathKey> hidden;
 
-  private Listing(List<Named> entries, Map<PathKey, Integer> types, Set<PathKey> hidden) {
+  private Listing(List<Named> entries, Map<PathKey, Named> byName, Set<PathKey> hidden) {
     this.entries = entries;
-    this.types = types;
+    this.byName = byName;
     this.hidden = hidden;
   }
 
@@ -39,7 +39,7 @@ final class Listing {
   static Listing read(Fd dir, boolean forReader) throws ErrnoException {
     List<DirEntry> list = Entries.list(dir, !forReader);
     List<Named> entries = new ArrayList<>(list.size());
-    Map<PathKey, Integer> types = new HashMap<>(Math.max(16, list.size() * 4 / 3 + 1));
+    Map<PathKey, Named> byName = new HashMap<>(Math.max(16, list.size() * 4 / 3 + 1));
     Set<PathKey> hidden = new HashSet<>();
     for (DirEntry e : list) {
       byte[] name = e.name();
@@ -64,16 +64,17 @@ final class Listing {
         }
         type = st.type();
       }
-      types.put(key, type);
-      entries.add(new Named(key, e.type()));
+      Named named = new Named(key, e.type(), type);
+      byName.put(key, named);
+      entries.add(named);
     }
-    return new Listing(entries, types, hidden);
+    return new Listing(entries, byName, hidden);
   }
 
   /** The {@code S_IF*} type of {@code name} here, 0 when this layer does not show it. */
   int type(PathKey name) {
-    Integer t = types.get(name);
-    return t == null ? 0 : t;
+    Named n = byName.get(name);
+    return n == null ? 0 : n.type();
   }
 
   /** Whether a whiteout here hides {@code name} of the layers below. */
