@@ -37,6 +37,7 @@ public final class MountMain {
   }
 
   static int run(String[] args) {
+    LiveMount.warmUpInBackground();
     MountInvocation invocation;
     Configuration config;
     try {

@@ -58,6 +58,7 @@ public final class MountServiceMain {
   }
 
   static int run(String[] args) {
+    LiveMount.warmUpInBackground();
     if (args.length != 1 || !args[0].startsWith("/")) {
       return fail("usage: " + MountServiceMain.class.getName() + " SOCKET (an absolute path); the"
           + " usernetes-identity launcher starts it", ExitCodes.USAGE);

@@ -108,6 +108,15 @@ public final class OverlayFuse {
     install();
   }
 
+  /**
+   * Loads libfuse's binding and makes the closures of every callback type, which jnr-ffi then
+   * keeps per type, so that the first mount of a JVM does not wait for them. Nothing is mounted;
+   * the throwaway instance serves nothing.
+   */
+  public static void warmUp() {
+    new OverlayFuse(null, new KernelCaching(0, 0, 0));
+  }
+
   /** Counts down once libfuse has the kernel connection (FUSE_INIT): the mount is live. */
   public CountDownLatch initialized() {
     return initialized;
