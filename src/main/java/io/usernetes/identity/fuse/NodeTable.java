@@ -36,16 +36,19 @@ final class NodeTable {
     boolean hidden;
     /** The backing inode of a hard-linked file of the writable layer, else 0. */
     long linkKey;
-    /** libfuse's {@code auto_cache}: the size and mtime last reported, and whether the page cache may stay. */
-    boolean cacheValid;
-    long cachedSize;
-    long cachedMtimeSeconds;
-    int cachedMtimeNanos;
+    /**
+     * libfuse's {@code auto_cache}: the size and mtime the kernel last heard while its page cache
+     * of the file may stay, null while it may not (as for every file never opened: most nodes).
+     */
+    PageCacheStamp pages;
 
     private Node(long id) {
       this.id = id;
     }
   }
+
+  /** A file's size and mtime as last reported to the kernel. */
+  record PageCacheStamp(long size, long mtimeSeconds, int mtimeNanos) {}
 
   /**
    * A name {@code name} in directory {@code parent}; also the key of {@link #byName} (a directory's

@@ -368,13 +368,13 @@ public final class OverlayFuse {
 
   /** {@code auto_cache}: a size or mtime other than the last one reported drops the page cache at the next open. */
   private static void reported(Node n, Attr a) {
-    if (n.cacheValid && (a.size() != n.cachedSize || a.mtime().seconds() != n.cachedMtimeSeconds
-        || a.mtime().nanos() != n.cachedMtimeNanos)) {
-      n.cacheValid = false;
+    if (n.pages != null && !n.pages.equals(stamp(a))) {
+      n.pages = null;
     }
-    n.cachedSize = a.size();
-    n.cachedMtimeSeconds = a.mtime().seconds();
-    n.cachedMtimeNanos = a.mtime().nanos();
+  }
+
+  private static NodeTable.PageCacheStamp stamp(Attr a) {
+    return new NodeTable.PageCacheStamp(a.size(), a.mtime().seconds(), a.mtime().nanos());
   }
 
   /** The xattr calls' protocol: size 0 asks for the length, too small a buffer is ERANGE. */
@@ -652,8 +652,8 @@ public final class OverlayFuse {
         Attr a = overlay.fgetattr(path, f);
         synchronized (nodes) {
           reported(node, a);
-          keep = node.cacheValid;
-          node.cacheValid = true;
+          keep = node.pages != null;
+          node.pages = stamp(a);
         }
       } catch (ErrnoException | RuntimeException e) {
         files.remove(h);
