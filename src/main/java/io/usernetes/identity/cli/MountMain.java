@@ -37,7 +37,6 @@ public final class MountMain {
   }
 
   static int run(String[] args) {
-    LiveMount.warmUpInBackground();
     MountInvocation invocation;
     Configuration config;
     try {
@@ -63,6 +62,7 @@ public final class MountMain {
     Level level = invocation.debug() ? Level.DEBUG : config.logLevel();
     Optional<Path> logFile = DaemonLog.configure(PROGRAM, daemon ? config.logFile() : Optional.empty(),
         level, daemon ? System.getenv() : java.util.Map.of());
+    LiveMount.warmUpInBackground(); // after SLF4J's configuration: it warns of loggers made during it
     Logger log = LoggerFactory.getLogger(PROGRAM + "[" + ProcessHandle.current().pid() + "]");
     Daemonize.umask(0);
     FallbackNotice.log(log);

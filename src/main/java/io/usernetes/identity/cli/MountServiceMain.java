@@ -58,7 +58,6 @@ public final class MountServiceMain {
   }
 
   static int run(String[] args) {
-    LiveMount.warmUpInBackground();
     if (args.length != 1 || !args[0].startsWith("/")) {
       return fail("usage: " + MountServiceMain.class.getName() + " SOCKET (an absolute path); the"
           + " usernetes-identity launcher starts it", ExitCodes.USAGE);
@@ -73,6 +72,7 @@ public final class MountServiceMain {
       return fail(e.getMessage(), ExitCodes.USAGE);
     }
     Optional<Path> logFile = DaemonLog.configure(PROGRAM, own.logFile(), own.logLevel(), System.getenv());
+    LiveMount.warmUpInBackground(); // after SLF4J's configuration: it warns of loggers made during it
     Logger log = LoggerFactory.getLogger(PROGRAM + "[" + ProcessHandle.current().pid() + "]");
     Daemonize.umask(0);
     FallbackNotice.log(log);
