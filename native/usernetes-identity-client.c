@@ -27,31 +27,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "nul-fields.h"
+
 #define NOT_SERVED 200
 #define MAX_REPLY (1 << 20)
 #define ACCEPT_SECONDS 10
 #define MOUNT_SECONDS 60
 
 extern char **environ;
-
-static int send_all(int s, const char *data, size_t length) {
-  while (length > 0) {
-    ssize_t n = send(s, data, length, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return -1;
-    }
-    data += n;
-    length -= (size_t)n;
-  }
-  return 0;
-}
-
-static int send_field(int s, const char *field) {
-  return send_all(s, field, strlen(field) + 1); /* with its NUL */
-}
 
 static void wait_at_most(int s, int seconds) {
   struct timeval limit = {.tv_sec = seconds};
