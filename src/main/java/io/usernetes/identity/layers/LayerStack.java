@@ -158,19 +158,26 @@ public final class LayerStack implements AutoCloseable {
 
   /** Resolves a merged path; {@code ENOENT} when no layer shows it, {@code ENOTDIR} on the way. */
   public Node lookup(byte[] path) throws ErrnoException {
-    if (path.length == 0) {
-      return root;
+    // up to the nearest directory still cached, then down: a loop, not a recursion, since the
+    // cache is bounded and a tree may be deeper than a thread's stack
+    java.util.ArrayDeque<byte[]> below = new java.util.ArrayDeque<>();
+    Node node = root;
+    for (byte[] p = path; p.length > 0; p = MergedPath.parent(p)) {
+      Node cached = cache.get(p);
+      if (cached != null) {
+        node = cached;
+        break;
+      }
+      below.push(p);
     }
-    Node cached = cache.get(path);
-    if (cached != null) {
-      return cached;
+    while (!below.isEmpty()) {
+      byte[] child = below.pop();
+      if (!node.isDirectory()) {
+        throw new ErrnoException(ErrnoException.ENOTDIR, "lookup", child);
+      }
+      node = resolveChild(node, child);
+      cache.put(child, node);
     }
-    Node parent = lookup(MergedPath.parent(path));
-    if (!parent.isDirectory()) {
-      throw new ErrnoException(ErrnoException.ENOTDIR, "lookup", path);
-    }
-    Node node = resolveChild(parent, path);
-    cache.put(path, node);
     return node;
   }
 
