@@ -5,10 +5,12 @@ import io.usernetes.identity.config.ConfigLoader;
 import io.usernetes.identity.config.Configuration;
 import io.usernetes.identity.daemon.DaemonLog;
 import io.usernetes.identity.daemon.FallbackNotice;
+import io.usernetes.identity.daemon.LowMemory;
 import io.usernetes.identity.kernel.Daemonize;
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.KernelFallback;
 import io.usernetes.identity.kernel.ProcessIds;
+import io.usernetes.identity.layers.LayerStack;
 import io.usernetes.identity.mount.LiveMount;
 import io.usernetes.identity.mount.options.Layers;
 import io.usernetes.identity.mount.options.MountInvocation;
@@ -99,9 +101,25 @@ public final class MountServiceMain {
     } catch (ErrnoException e) {
       log.warn("cannot detach from the caller's descriptors: {}", e.getMessage());
     }
+    watchTheHeap(log);
     service.serve(FIRST_REQUEST);
     log.info("no mount left on {}; exiting", socket);
     return ExitCodes.OK;
+  }
+
+  /**
+   * The mounts share this heap: when a collection leaves it more than 70% full, drop the shared
+   * listings rather than let one mount's appetite end every mount with an OutOfMemoryError.
+   * Registered off the first mount's path (the management beans take a while to start).
+   */
+  private static void watchTheHeap(Logger log) {
+    Thread t = new Thread(() -> {
+      if (!LowMemory.whenOldGenerationAbove(0.7, LayerStack::shedSharedCaches)) {
+        log.warn("no heap pool reports its use after collections: caches are not shed when memory runs short");
+      }
+    }, "watch-heap");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** What the mount program's own JVM would do with the request, short of serving it there. */

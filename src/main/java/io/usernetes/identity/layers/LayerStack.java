@@ -71,6 +71,14 @@ public final class LayerStack implements AutoCloseable {
     }
   }
 
+  /**
+   * Drops what the mounts of this process share and can read again, the lower layers' listings:
+   * the heap runs short. Lookups then read directories again as they need them.
+   */
+  public static void shedSharedCaches() {
+    ListingCache.SHARED.shed();
+  }
+
   /** The longest name any layer holds, the limit of lookups (the kernel overlay's too). */
   private int longestName() {
     long max = 0;

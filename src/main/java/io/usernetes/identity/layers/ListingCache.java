@@ -82,6 +82,13 @@ final class ListingCache {
     return true;
   }
 
+  /** Drops every listing (the heap runs short); lookups read directories again as needed. */
+  synchronized void shed() {
+    listings.clear();
+    tooLarge.clear();
+    names = 0;
+  }
+
   synchronized int names() {
     return names;
   }

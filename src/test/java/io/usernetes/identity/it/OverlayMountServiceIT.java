@@ -121,6 +121,53 @@ class OverlayMountServiceIT {
     }
   }
 
+  /**
+   * Memory pressure in one mount ends no mount. With the service's heap cut to 48 MiB, lookups in
+   * one mount make it read 392,000 lower names (one name in each of 56 directories of 7,000),
+   * more than the heap holds as listings; past 70% after a collection the service drops the
+   * shared listings, and both that mount and another keep answering. (Without it the service ran
+   * out of memory and every mount failed.)
+   */
+  @Test
+  void oneMountsAppetiteForMemoryEndsNoMount() throws Exception {
+    Path fs = Files.createDirectory(dir.resolve("tmpfs")); // 392,000 files are made fastest there
+    Sh.ok("mount -t tmpfs -o size=512m tmpfs " + fs);
+    try {
+      appetite(Layers.in(Files.createDirectory(fs.resolve("big")), 1),
+          Layers.in(Files.createDirectory(fs.resolve("other")), 1));
+    } finally {
+      Sh.exec(List.of("umount", "-l", fs.toString()));
+    }
+  }
+
+  private void appetite(Layers big, Layers other) throws Exception {
+    Sh.python("import os\nfor d in range(56):\n    p = '" + big.lower(1) + "/dir%d' % d\n    os.mkdir(p)\n"
+        + "    for f in range(7000):\n        os.close(os.open(p + '/file-with-a-longer-name-%06d' % f, os.O_CREAT | os.O_WRONLY, 0o644))\n");
+    Sh.ok("echo other > " + other.lower(1) + "/f");
+    String installed = Files.readString(Installed.bin("usernetes-identity"));
+    assertTrue(installed.contains("-Xmx768m"), "the service's heap is set in the launcher");
+    Path small = dir.resolve("usernetes-identity-48m");
+    Files.writeString(small, installed.replace("-Xmx768m", "-Xmx48m"));
+    List<String> env = Installed.minimalEnvironment();
+    Sh.ok("chmod 755 " + small + "; " + String.join(" ", env) + " " + small + " -o " + big.options() + " " + big.mnt
+        + " && " + String.join(" ", env) + " " + small + " -o " + other.options() + " " + other.mnt);
+    long service = OverlayMount.daemonOf(big.mnt).orElseThrow();
+    try {
+      assertEquals(service, OverlayMount.daemonOf(other.mnt).orElseThrow(), "one service serves both");
+      StringBuilder lookups = new StringBuilder();
+      for (int d = 0; d < 56; d++) {
+        lookups.append(big.m("dir" + d + "/file-with-a-longer-name-000000")).append(' ');
+      }
+      Sh.ok("stat -c %s " + lookups + " >/dev/null");
+      assertTrue(OverlayMount.alive(service), "the service lives");
+      assertEquals("0\n", Sh.ok("stat -c %s " + big.m("dir55/file-with-a-longer-name-006999")));
+      assertEquals("other\n", Sh.ok("cat " + other.m("f")), "the other mount answers");
+    } finally {
+      Sh.exec(List.of("sh", "-c", "fusermount3 -u " + big.mnt + "; fusermount3 -u " + other.mnt + "; true"));
+    }
+    assertTrue(OverlayMount.awaitExit(service, 20), "the service ends with its mounts");
+  }
+
   private static long openDescriptors(long pid) throws Exception {
     try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
       return fds.count();
