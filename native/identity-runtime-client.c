@@ -21,10 +21,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include "nul-fields.h"
+#include "service-client.h"
 
 #define NOT_SERVED 200
 #define MAX_REPLY (1 << 20)
@@ -35,18 +34,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: identity-runtime-client SOCKET RUNTIME-ARGS...\n");
     return NOT_SERVED;
   }
-  struct sockaddr_un address = {.sun_family = AF_UNIX};
-  if (strlen(argv[1]) >= sizeof address.sun_path) {
+  int s = connect_service(argv[1], WAIT_SECONDS);
+  if (s < 0) {
     return NOT_SERVED;
   }
-  strcpy(address.sun_path, argv[1]);
-  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (s < 0 || connect(s, (struct sockaddr *)&address, sizeof address) != 0) {
-    return NOT_SERVED;
-  }
-  struct timeval limit = {.tv_sec = WAIT_SECONDS};
-  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-  setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
   char *cwd = getcwd(NULL, 0);
   if (cwd == NULL || send_field(s, "identity-runtime/1") != 0 || send_field(s, cwd) != 0) {
     return NOT_SERVED;

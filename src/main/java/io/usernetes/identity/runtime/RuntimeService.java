@@ -1,16 +1,16 @@
 package io.usernetes.identity.runtime;
 
 import io.usernetes.identity.daemon.AcceptLoop;
+import io.usernetes.identity.daemon.ClientRequests;
 import io.usernetes.identity.daemon.PeerNamespaces;
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.notify.PeerCredentials;
 import io.usernetes.identity.kernel.notify.UnixConnection;
 import io.usernetes.identity.kernel.notify.UnixServerSocket;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -24,16 +24,13 @@ import org.slf4j.LoggerFactory;
  * launcher starts the JVM itself, whenever it should not do the work: a peer in another mount
  * namespace (its paths are not ours) or a request it cannot read.
  *
- * <p>Every peer is untrusted input: its {@code SO_PEERCRED} uid must be allowed before anything is
- * read, its request is read to EOF within {@link #REQUEST_TIMEOUT_MILLIS}, at most {@link
- * RuntimeRequest#MAX_BYTES}; at most {@value #MAX_REQUESTS} are served at a time. One log line
+ * <p>Every peer is untrusted input, checked and read by {@link ClientRequests} (at most {@link
+ * RuntimeRequest#MAX_BYTES}); at most {@value #MAX_REQUESTS} are served at a time. One log line
  * per request.
  */
 public final class RuntimeService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RuntimeService.class);
   static final int MAX_REQUESTS = 16;
-  static final long REQUEST_TIMEOUT_MILLIS = 10_000;
-  public static final String FALLBACK = "fallback";
 
   /** Does what the JVM would do for a request; returns its exit status, says on {@code err} what it would. */
   @FunctionalInterface
@@ -43,25 +40,24 @@ public final class RuntimeService implements AutoCloseable {
 
   private final AcceptLoop loop;
   private final Path socket;
-  private final Set<Long> allowedUids;
+  private final ClientRequests requests;
   private final Handler handler;
-  private final PeerNamespaces namespaces;
 
-  private RuntimeService(UnixServerSocket server, Path socket, Set<Long> allowedUids, Handler handler,
-      PeerNamespaces namespaces) {
+  private RuntimeService(UnixServerSocket server, Path socket, ClientRequests requests, Handler handler) {
     this.loop = new AcceptLoop(server, socket.toString(), LOG);
     this.socket = socket;
-    this.allowedUids = Set.copyOf(allowedUids);
+    this.requests = requests;
     this.handler = handler;
-    this.namespaces = namespaces;
   }
 
   /** Binds {@code socket} (mode 0600; a stale one is replaced, a live one is an error). */
   public static RuntimeService bind(Path socket, Set<Long> allowedUids, Handler handler) throws IOException {
-    PeerNamespaces namespaces = new PeerNamespaces(java.util.List.of("mnt"));
+    // its paths must be ours; the ids are the runtime's own business
+    ClientRequests requests = new ClientRequests(allowedUids, new PeerNamespaces(List.of("mnt")),
+        RuntimeRequest.MAX_BYTES, LOG);
     Path path = socket.toAbsolutePath();
     return new RuntimeService(UnixServerSocket.listenReplacingStale(path, 0600, "identity-runtime serve"),
-        path, allowedUids, handler, namespaces);
+        path, requests, handler);
   }
 
   /** Accepts requests until {@link #close}. */
@@ -78,36 +74,15 @@ public final class RuntimeService implements AutoCloseable {
   }
 
   private void answer(UnixConnection c, PeerCredentials peer) throws ErrnoException {
-    if (!allowedUids.contains(peer.uid())) {
-      LOG.warn("refused a request from pid {} uid {}: not in --allow-uid {}", peer.pid(), peer.uid(), allowedUids);
-      return;
-    }
-    Optional<String> elsewhere = namespaces.differing(peer.pid());
-    if (elsewhere.isPresent()) {
-      LOG.info("pid {}: {}; its launcher runs the JVM itself", peer.pid(), elsewhere.get());
-      c.sendQuietly((FALLBACK + "\n").getBytes(StandardCharsets.US_ASCII));
-      return;
-    }
-    UnixConnection.Received received = c.receive(RuntimeRequest.MAX_BYTES, data -> false,
-        System.nanoTime() + REQUEST_TIMEOUT_MILLIS * 1_000_000);
-    received.closeAll();
-    Optional<RuntimeRequest> request = received.tooLarge() ? Optional.empty() : RuntimeRequest.parse(received.data());
+    Optional<RuntimeRequest> request = requests.read(c, peer, RuntimeRequest::parse);
     if (request.isEmpty()) {
-      LOG.warn("pid {}: not a request ({} bytes); its launcher runs the JVM itself", peer.pid(), received.data().length);
-      c.sendQuietly((FALLBACK + "\n").getBytes(StandardCharsets.US_ASCII));
       return;
     }
-    ByteArrayOutputStream said = new ByteArrayOutputStream();
-    int status;
-    try (PrintStream err = new PrintStream(said, true, StandardCharsets.UTF_8)) {
-      status = handler.handle(request.get(), err);
+    try (ClientRequests.Said said = new ClientRequests.Said()) {
+      int status = handler.handle(request.get(), said.err);
+      LOG.info("pid {}: {} -> exit {}{}", peer.pid(), String.join(" ", request.get().args()), status, said.forLog());
+      c.sendQuietly(said.reply(status));
     }
-    LOG.info("pid {}: {} -> exit {}{}", peer.pid(), String.join(" ", request.get().args()), status,
-        said.size() == 0 ? "" : ", " + said.toString(StandardCharsets.UTF_8).strip().replace('\n', ';'));
-    ByteArrayOutputStream reply = new ByteArrayOutputStream();
-    reply.writeBytes((status + "\n").getBytes(StandardCharsets.US_ASCII));
-    reply.writeBytes(said.toByteArray());
-    c.sendQuietly(reply.toByteArray());
   }
 
   /** Stops accepting and removes the socket. */

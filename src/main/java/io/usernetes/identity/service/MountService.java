@@ -1,15 +1,14 @@
 package io.usernetes.identity.service;
 
 import io.usernetes.identity.daemon.AcceptLoop;
+import io.usernetes.identity.daemon.ClientRequests;
 import io.usernetes.identity.daemon.PeerNamespaces;
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.notify.PeerCredentials;
 import io.usernetes.identity.kernel.notify.UnixConnection;
 import io.usernetes.identity.kernel.notify.UnixServerSocket;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,14 +33,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The service lives while it serves: when its last mount goes away it removes its socket,
  * then closes it (in that order, so that a successor can bind the path at once and is never
- * removed), and {@link #serve} returns. Every peer is untrusted: its {@code SO_PEERCRED} uid must
- * be allowed and its namespaces this service's before its request is read (to EOF, within
- * {@value #REQUEST_TIMEOUT_MILLIS} ms, at most {@link MountRequest#MAX_BYTES}).
+ * removed), and {@link #serve} returns. Every peer is untrusted, checked and read by {@link
+ * ClientRequests} (its user and mount namespaces must be this service's: paths and ids must mean
+ * to it what they mean to the peer; at most {@link MountRequest#MAX_BYTES}).
  */
 public final class MountService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MountService.class);
   static final int MAX_REQUESTS = 16;
-  static final long REQUEST_TIMEOUT_MILLIS = 10_000;
 
   /** What a {@link Mounter} made of a request. */
   public record Outcome(int status, CompletionStage<?> ended, Runnable unmount) {
@@ -66,29 +64,27 @@ public final class MountService implements AutoCloseable {
 
   private final AcceptLoop loop;
   private final Path socket;
-  private final Set<Long> allowedUids;
-  private final PeerNamespaces namespaces;
+  private final ClientRequests requests;
   private final Mounter mounter;
   /** Requests being answered and mounts being served; the service retires when it drops to 0. */
   private int active;
   private boolean used;
   private boolean retired;
 
-  private MountService(UnixServerSocket server, Path socket, Set<Long> allowedUids, PeerNamespaces namespaces,
-      Mounter mounter) {
+  private MountService(UnixServerSocket server, Path socket, ClientRequests requests, Mounter mounter) {
     this.loop = new AcceptLoop(server, socket.toString(), LOG);
     this.socket = socket;
-    this.allowedUids = Set.copyOf(allowedUids);
-    this.namespaces = namespaces;
+    this.requests = requests;
     this.mounter = mounter;
   }
 
   /** Binds {@code socket} (mode 0600; a stale one is replaced, a live one is an error). */
   public static MountService bind(Path socket, Set<Long> allowedUids, Mounter mounter) throws IOException {
-    PeerNamespaces namespaces = new PeerNamespaces(List.of("user", "mnt"));
+    ClientRequests requests = new ClientRequests(allowedUids, new PeerNamespaces(List.of("user", "mnt")),
+        MountRequest.MAX_BYTES, LOG);
     Path path = socket.toAbsolutePath();
     return new MountService(UnixServerSocket.listenReplacingStale(path, 0600, "mount service"),
-        path, allowedUids, namespaces, mounter);
+        path, requests, mounter);
   }
 
   /**
@@ -153,52 +149,32 @@ public final class MountService implements AutoCloseable {
 
   /** True when a live mount now holds the admission: its end releases it. */
   private boolean answerAdmitted(UnixConnection c, PeerCredentials peer) throws ErrnoException {
-    if (!allowedUids.contains(peer.uid())) {
-      LOG.warn("refused a request from pid {} uid {}: only uids {} are served", peer.pid(), peer.uid(), allowedUids);
-      return false;
-    }
-    Optional<String> elsewhere = namespaces.differing(peer.pid());
-    if (elsewhere.isPresent()) {
-      LOG.info("pid {}: {}; its launcher starts a JVM for the mount", peer.pid(), elsewhere.get());
-      c.sendQuietly(line("fallback"));
-      return false;
-    }
-    UnixConnection.Received received = c.receive(MountRequest.MAX_BYTES, data -> false,
-        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MILLIS));
-    received.closeAll();
-    Optional<MountRequest> request = received.tooLarge() ? Optional.empty() : MountRequest.parse(received.data());
+    Optional<MountRequest> request = requests.read(c, peer, MountRequest::parse);
     if (request.isEmpty()) {
-      LOG.warn("pid {}: not a mount request ({} bytes); its launcher starts a JVM for the mount", peer.pid(),
-          received.data().length);
-      c.sendQuietly(line("fallback"));
       return false;
     }
-    if (!c.sendQuietly(line("accepted"))) {
+    if (!c.sendQuietly(ClientRequests.line("accepted"))) {
       return false;
     }
-    ByteArrayOutputStream said = new ByteArrayOutputStream();
     Outcome outcome;
-    try (PrintStream err = new PrintStream(said, true, StandardCharsets.UTF_8)) {
+    boolean delivered;
+    String args = String.join(" ", request.get().args());
+    try (ClientRequests.Said said = new ClientRequests.Said()) {
       try {
-        outcome = mounter.mount(request.get(), err);
+        outcome = mounter.mount(request.get(), said.err);
       } catch (RuntimeException e) {
         LOG.error("pid {}: the mount failed", peer.pid(), e);
-        err.println("usernetes-identity: cannot mount: " + e);
+        said.err.println("usernetes-identity: cannot mount: " + e);
         outcome = Outcome.failed(1);
       }
+      if (outcome == Outcome.FALLBACK) {
+        LOG.info("pid {}: {}: its launcher starts a JVM for the mount", peer.pid(), args);
+        ClientRequests.fallback(c);
+        return false;
+      }
+      LOG.info("pid {}: {} -> exit {}{}", peer.pid(), args, outcome.status(), said.forLog());
+      delivered = c.sendQuietly(said.reply(outcome.status()));
     }
-    String args = String.join(" ", request.get().args());
-    if (outcome == Outcome.FALLBACK) {
-      LOG.info("pid {}: {}: its launcher starts a JVM for the mount", peer.pid(), args);
-      c.sendQuietly(line("fallback"));
-      return false;
-    }
-    LOG.info("pid {}: {} -> exit {}{}", peer.pid(), args, outcome.status(),
-        said.size() == 0 ? "" : ", " + said.toString(StandardCharsets.UTF_8).strip().replace('\n', ';'));
-    ByteArrayOutputStream reply = new ByteArrayOutputStream();
-    reply.writeBytes(line(Integer.toString(outcome.status())));
-    reply.writeBytes(said.toByteArray());
-    boolean delivered = c.sendQuietly(reply.toByteArray());
     if (!outcome.live()) {
       return false;
     }
@@ -208,10 +184,6 @@ public final class MountService implements AutoCloseable {
       outcome.unmount().run();
     }
     return true;
-  }
-
-  private static byte[] line(String text) {
-    return (text + "\n").getBytes(StandardCharsets.US_ASCII);
   }
 
   /** Stops accepting and removes the socket; live mounts stay until they are unmounted. */
