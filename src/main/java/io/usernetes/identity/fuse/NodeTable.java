@@ -48,7 +48,11 @@ final class NodeTable {
   }
 
   /** A file's size and mtime as last reported to the kernel. */
-  record PageCacheStamp(long size, long mtimeSeconds, int mtimeNanos) {}
+  record PageCacheStamp(long size, long mtimeSeconds, int mtimeNanos) {
+    boolean matches(long otherSize, long otherMtimeSeconds, int otherMtimeNanos) {
+      return size == otherSize && mtimeSeconds == otherMtimeSeconds && mtimeNanos == otherMtimeNanos;
+    }
+  }
 
   /**
    * A name {@code name} in directory {@code parent}; also the key of {@link #byName} (a directory's

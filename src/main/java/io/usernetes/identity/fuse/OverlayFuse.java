@@ -368,8 +368,8 @@ public final class OverlayFuse {
 
   /** {@code auto_cache}: a size or mtime other than the last one reported drops the page cache at the next open. */
   private static void reported(Node n, Attr a) {
-    if (n.pages != null && !n.pages.equals(stamp(a))) {
-      n.pages = null;
+    if (n.pages != null && !n.pages.matches(a.size(), a.mtime().seconds(), a.mtime().nanos())) {
+      n.pages = null; // every attr reply of an open file passes here: compare, allocate nothing
     }
   }
 

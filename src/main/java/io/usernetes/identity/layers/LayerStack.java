@@ -166,14 +166,22 @@ public final class LayerStack implements AutoCloseable {
 
   /** Resolves a merged path; {@code ENOENT} when no layer shows it, {@code ENOTDIR} on the way. */
   public Node lookup(byte[] path) throws ErrnoException {
+    if (path.length == 0) {
+      return root;
+    }
+    Node cached = cache.get(path); // the usual case: nothing to allocate
+    if (cached != null) {
+      return cached;
+    }
     // up to the nearest directory still cached, then down: a loop, not a recursion, since the
     // cache is bounded and a tree may be deeper than a thread's stack
     java.util.ArrayDeque<byte[]> below = new java.util.ArrayDeque<>();
+    below.push(path);
     Node node = root;
-    for (byte[] p = path; p.length > 0; p = MergedPath.parent(p)) {
-      Node cached = cache.get(p);
-      if (cached != null) {
-        node = cached;
+    for (byte[] p = MergedPath.parent(path); p.length > 0; p = MergedPath.parent(p)) {
+      Node ancestor = cache.get(p);
+      if (ancestor != null) {
+        node = ancestor;
         break;
       }
       below.push(p);
