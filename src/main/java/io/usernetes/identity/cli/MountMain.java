@@ -28,7 +28,7 @@ import org.slf4j.event.Level;
  * every inherited descriptor. Anything else (a reason on stderr and an exit) is a failure.
  */
 public final class MountMain {
-  private static final String PROGRAM = "usernetes-identity";
+  static final String PROGRAM = "usernetes-identity";
 
   private MountMain() {}
 
@@ -91,7 +91,8 @@ public final class MountMain {
     return ExitCodes.OK;
   }
 
-  private static int fail(String message, int status) {
+  /** Says why on the caller's stderr, one line, and returns {@code status}. */
+  static int fail(String message, int status) {
     DaemonLog.callerStderr().println(PROGRAM + ": " + message);
     DaemonLog.callerStderr().flush();
     return status;

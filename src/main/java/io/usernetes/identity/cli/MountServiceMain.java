@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * working directory, or another log file, log level or kernel fallback than this JVM's.
  */
 public final class MountServiceMain {
-  private static final String PROGRAM = "usernetes-identity";
+  private static final String PROGRAM = MountMain.PROGRAM;
   /** A service its launcher never used (the launcher died) does not stay. */
   private static final Duration FIRST_REQUEST = Duration.ofSeconds(30);
 
@@ -61,17 +61,17 @@ public final class MountServiceMain {
 
   static int run(String[] args) {
     if (args.length != 1 || !args[0].startsWith("/")) {
-      return fail("usage: " + MountServiceMain.class.getName() + " SOCKET (an absolute path); the"
+      return MountMain.fail("usage: " + MountServiceMain.class.getName() + " SOCKET (an absolute path); the"
           + " usernetes-identity launcher starts it", ExitCodes.USAGE);
     }
     if (!Charset.defaultCharset().equals(StandardCharsets.ISO_8859_1)) {
-      return fail("the JVM must run with -Dfile.encoding=ISO-8859-1 so file names keep their bytes", ExitCodes.USAGE);
+      return MountMain.fail("the JVM must run with -Dfile.encoding=ISO-8859-1 so file names keep their bytes", ExitCodes.USAGE);
     }
     Configuration own;
     try {
       own = ConfigLoader.forThisProcess().load(Map.of(), Optional.empty());
     } catch (ConfigException e) {
-      return fail(e.getMessage(), ExitCodes.USAGE);
+      return MountMain.fail(e.getMessage(), ExitCodes.USAGE);
     }
     Optional<Path> logFile = DaemonLog.configure(PROGRAM, own.logFile(), own.logLevel(), System.getenv());
     LiveMount.warmUpInBackground(); // after SLF4J's configuration: it warns of loggers made during it
@@ -89,7 +89,7 @@ public final class MountServiceMain {
       service = MountService.bind(socket, Set.of(ProcessIds.geteuid()), mounter);
     } catch (IOException e) {
       log.error("cannot serve mounts on {}: {}", socket, e.getMessage());
-      return fail("cannot serve mounts on " + socket + ": " + e.getMessage(), 1);
+      return MountMain.fail("cannot serve mounts on " + socket + ": " + e.getMessage(), 1);
     }
     Runtime.getRuntime().addShutdownHook(new Thread(service::close, "close-socket"));
     log.info("serving mounts on {} (pid {}, log {})", socket, ProcessHandle.current().pid(),
@@ -132,7 +132,7 @@ public final class MountServiceMain {
       if (invocation.help() || invocation.version() || invocation.foreground()) {
         return MountService.Outcome.FALLBACK; // the launcher runs those in place
       }
-      config = new ConfigLoader(request.environment(), Optional.of(Path.of(ConfigLoader.SYSTEM_FILE)))
+      config = ConfigLoader.forEnvironment(request.environment())
           .load(invocation.options().identity().settings(), Optional.empty());
     } catch (MountUsageException | ConfigException e) {
       err.println(PROGRAM + ": " + e.getMessage());
@@ -184,11 +184,5 @@ public final class MountServiceMain {
     layers.workDir().ifPresent(all::add);
     invocation.mountpoint().ifPresent(all::add);
     return all.stream();
-  }
-
-  private static int fail(String message, int status) {
-    DaemonLog.callerStderr().println(PROGRAM + ": " + message);
-    DaemonLog.callerStderr().flush();
-    return status;
   }
 }

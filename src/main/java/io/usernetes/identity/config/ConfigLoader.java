@@ -42,7 +42,12 @@ public final class ConfigLoader {
   }
 
   public static ConfigLoader forThisProcess() {
-    return new ConfigLoader(System.getenv(), Optional.of(Path.of(SYSTEM_FILE)));
+    return forEnvironment(System.getenv());
+  }
+
+  /** As a process with {@code environment} would load it (the mount service, for its callers). */
+  public static ConfigLoader forEnvironment(Map<String, String> environment) {
+    return new ConfigLoader(environment, Optional.of(Path.of(SYSTEM_FILE)));
   }
 
   /** The files read, lowest precedence first; an explicit file must exist, the others may not. */

@@ -27,8 +27,8 @@ public final class Daemonize {
     int err = nul;
     try {
       if (stderrFile.isPresent()) {
-        byte[] path = java.util.Arrays.copyOf(stderrFile.get(), stderrFile.get().length + 1);
-        int log = LibC.open(path, OpenFlags.O_WRONLY | OpenFlags.O_APPEND | OpenFlags.O_CLOEXEC, 0);
+        int log = LibC.open(Syscall.cString("open", stderrFile.get()),
+            OpenFlags.O_WRONLY | OpenFlags.O_APPEND | OpenFlags.O_CLOEXEC, 0);
         err = log == -1 ? nul : log;
       }
       for (int fd = 0; fd <= 2; fd++) {
