@@ -28,9 +28,8 @@ class OverlayRootlessIT {
           "root:x:0:0::/root:/bin/sh\nalice:x:60000:60000::/home/alice:/bin/sh\n");
       Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\nalice:x:60000:\n");
       // alice's home: ids a 2,002-id namespace cannot hold, kept by containers-storage in overrides
-      Sh.ok("cd " + rootfs + "; mkdir -p home/alice; echo hi > home/alice/data; chown -R 60000:60000 home/alice\n"
-          + "tar --numeric-owner -C " + rootfs + " -cf " + dir + "/image.tar . && chmod a+r " + dir + "/image.tar");
-      user.ok("podman import -q " + dir + "/image.tar localhost/alice >/dev/null");
+      importImage(user, rootfs, "mkdir -p home/alice; echo hi > home/alice/data; chown -R 60000:60000 home/alice",
+          "localhost/alice");
       String id = user.ok("podman create --user 0 localhost/alice sh -c '"
           + "cd /home/alice; touch new; chown 1633:1633 new; chmod 4750 new; ls -ln data new'").strip();
       String listing = user.ok("podman start -a " + id).replaceAll(" +", " ");
@@ -60,9 +59,7 @@ class OverlayRootlessIT {
   void theKernelOverlaysBehavioursHoldInARootlessContainer() throws Exception {
     try (HpcUser user = HpcUser.create(dir, "force_mask = \"shared\"\n")) {
       Path rootfs = OciBundles.rootfs(dir.resolve("image"));
-      Sh.ok("cd " + rootfs + "; mkdir -p emptied; echo lower > emptied/f\n"
-          + "tar --numeric-owner -C " + rootfs + " -cf " + dir + "/image.tar . && chmod a+r " + dir + "/image.tar");
-      user.ok("podman import -q " + dir + "/image.tar localhost/behaviours >/dev/null");
+      importImage(user, rootfs, "mkdir -p emptied; echo lower > emptied/f", "localhost/behaviours");
       String out = user.ok("podman run --rm --user 0 localhost/behaviours sh -c '"
           + "cd /tmp; n=$(printf %255s | tr \" \" n); touch $n && echo 255 made; touch ${n}m 2>/dev/null || echo 256 refused\n"
           + "echo data > f; exec 3<>f; rm f; chmod 600 /proc/self/fd/3; echo $(stat -L -c \"%h %a\" /proc/self/fd/3) $(cat <&3)\n"
@@ -84,9 +81,7 @@ class OverlayRootlessIT {
   void anImageDirectoryMovesWithARedirectInARootlessContainer() throws Exception {
     try (HpcUser user = HpcUser.create(dir, "force_mask = \"shared\"\nmountopt = \"redirect_dir=on\"\n")) {
       Path rootfs = OciBundles.rootfs(dir.resolve("image"));
-      Sh.ok("cd " + rootfs + "; mkdir -p data/sub; echo kept > data/sub/f\n"
-          + "tar --numeric-owner -C " + rootfs + " -cf " + dir + "/image.tar . && chmod a+r " + dir + "/image.tar");
-      user.ok("podman import -q " + dir + "/image.tar localhost/redirect >/dev/null");
+      importImage(user, rootfs, "mkdir -p data/sub; echo kept > data/sub/f", "localhost/redirect");
       String id = user.ok("podman create --user 0 localhost/redirect sh -c '"
           + "mv /data /moved && cat /moved/sub/f && ls -d /data 2>/dev/null; true'").strip();
       assertEquals("kept\n", user.ok("podman start -a " + id));
@@ -109,9 +104,7 @@ class OverlayRootlessIT {
   void aRootlessUsersContainersShareOneMountServiceWhoseDeathFailsThemAtOnce() throws Exception {
     try (HpcUser user = HpcUser.create(dir)) {
       Path rootfs = OciBundles.rootfs(dir.resolve("image"));
-      Sh.ok("cd " + rootfs + "; echo hi > data\n"
-          + "tar --numeric-owner -C " + rootfs + " -cf " + dir + "/image.tar . && chmod a+r " + dir + "/image.tar");
-      user.ok("podman import -q " + dir + "/image.tar localhost/served >/dev/null");
+      importImage(user, rootfs, "echo hi > data", "localhost/served");
       user.ok("podman run -d --name one localhost/served sleep 600 >/dev/null; "
           + "podman run -d --name two localhost/served sleep 600 >/dev/null");
       List<String> services = services();
@@ -131,6 +124,13 @@ class OverlayRootlessIT {
       assertEquals("hi\n", user.ok("podman run --rm localhost/served cat /data"), "a fresh service");
       Await.until("the fresh service ends with its container", Duration.ofSeconds(20), () -> services().isEmpty());
     }
+  }
+
+  /** Runs {@code setup} in {@code rootfs}, then imports it as {@code image} for the user. */
+  private void importImage(HpcUser user, Path rootfs, String setup, String image) throws Exception {
+    Sh.ok("cd " + rootfs + "; " + setup + "\n"
+        + "tar --numeric-owner -C " + rootfs + " -cf " + dir + "/image.tar . && chmod a+r " + dir + "/image.tar");
+    user.ok("podman import -q " + dir + "/image.tar " + image + " >/dev/null");
   }
 
   private static List<String> services() throws Exception {
