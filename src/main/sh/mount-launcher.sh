@@ -55,7 +55,7 @@ served() {
 [ -S "$SOCKET" ] && served "$@"
 # Nobody listens: start the service, one launcher at a time (the others then find it).
 mkdir -p -m 0700 "$dir" 2>/dev/null && exec 9>>"${SOCKET%.sock}.lock" && flock -w 30 9 || own_jvm "$@"
-served "$@"
+[ -S "$SOCKET" ] && served "$@" # another launcher may have started it meanwhile
 exec 3< <(cd / && exec setsid "${jvm[@]}" @SERVICE_OPTS@ io.usernetes.identity.cli.MountServiceMain "$SOCKET" \
   </dev/null 2>/dev/null 9>&-)
 # its first line; a JVM that says anything else (a warning) first is not a service to rely on
