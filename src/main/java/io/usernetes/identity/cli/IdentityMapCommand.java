@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
         UsernsCommand.class,
         StatCommand.class,
         TreeCommand.class,
+        ConvertImageCommand.class,
         ConfigCommand.class},
     footerHeading = "%nExit status:%n",
     footer = {
@@ -41,6 +42,6 @@ public final class IdentityMapCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-        "a command is required: host, container, collisions, stat, tree or config");
+        "a command is required: host, container, collisions, stat, tree, convert-image or config");
   }
 }

@@ -1,0 +1,225 @@
+package io.usernetes.identity.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
+import io.usernetes.identity.idmap.IdMap;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Converts an image archive into an OCI archive of the same image whose layers hold pool ids and
+ * records ({@link LayerConverter}), with a config whose {@code diff_ids} say so: an unpacker that
+ * checks them (containerd does) unpacks it in a namespace of the node's few ids, and every node
+ * with the same map gets the same bytes. The config's label {@value #MAP_LABEL} names the maps, and
+ * an image that has it is refused: converting twice would hash pool ids again.
+ *
+ * <p>The output is deterministic (gzip without a time, entries in one order): the same image and
+ * maps give the same digests on any machine.
+ */
+public final class ImageConversion {
+  public static final String MAP_LABEL = "io.usernetes.identity.map";
+  private static final String LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar+gzip";
+  private static final String CONFIG_TYPE = "application/vnd.oci.image.config.v1+json";
+  private static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
+  private static final String INDEX_TYPE = "application/vnd.oci.image.index.v1+json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What was converted. */
+  public record Result(String name, int layers, LayerConverter.Counts counts) {}
+
+  private record Blob(String digest, long size, Path file) {}
+
+  private final IdMap uids;
+  private final IdMap gids;
+
+  public ImageConversion(IdMap uids, IdMap gids) {
+    this.uids = uids;
+    this.gids = gids;
+  }
+
+  /** The converted image's default name: the source's, its tag suffixed {@code -pool}. */
+  public static String defaultName(String source) {
+    String last = source.substring(source.lastIndexOf('/') + 1);
+    return source + (last.contains(":") ? "-pool" : ":pool");
+  }
+
+  /**
+   * Converts {@code input} into {@code output} (written whole or not at all), naming the image
+   * {@code name}, else {@link #defaultName} of the source's.
+   *
+   * @throws IOException with a one-line reason when the input is not an image this can convert
+   */
+  public Result convert(Path input, Path output, Optional<String> name) throws IOException {
+    Path outputDir = output.toAbsolutePath().getParent();
+    Path scratch = Files.createTempDirectory(outputDir, ".convert.");
+    try {
+      ImageArchive archive = ImageArchive.unpack(input, scratch);
+      SourceImage source = SourceImage.find(archive);
+      String target = name.or(() -> source.name().map(ImageConversion::defaultName)).orElseThrow(
+          () -> new IOException(input + ": the archive does not name its image; give the converted one a name"));
+      ObjectNode config = readConfig(source.config());
+      ArrayNode diffIds = config.withArray("/rootfs/diff_ids");
+      if (diffIds.size() != source.layers().size()) {
+        throw new IOException("the config lists " + diffIds.size() + " diff_ids for "
+            + source.layers().size() + " layers");
+      }
+      List<Blob> layers = new ArrayList<>();
+      LayerConverter.Counts counts = new LayerConverter.Counts(0, 0);
+      LayerConverter converter = new LayerConverter(uids, gids);
+      for (int i = 0; i < source.layers().size(); i++) {
+        Path converted = scratch.resolve("layer" + i);
+        MessageDigest uncompressed = sha256();
+        MessageDigest read = sha256();
+        try (InputStream in = new DigestInputStream(decompressed(source.layers().get(i)), read);
+            DigestOutputStream compressed = new DigestOutputStream(
+                new BufferedOutputStream(Files.newOutputStream(converted), 1 << 16), sha256());
+            GZIPOutputStream gzip = new GZIPOutputStream(compressed, 1 << 16);
+            DigestOutputStream tar = new DigestOutputStream(gzip, uncompressed)) {
+          try {
+            counts = counts.plus(converter.convert(in, tar));
+          } catch (IOException e) {
+            throw new IOException("layer " + (i + 1) + ": " + e.getMessage(), e);
+          }
+          in.transferTo(OutputStream.nullOutputStream()); // the rest counts for the diff_id
+          String content = digest(read);
+          if (!content.equals(diffIds.get(i).asText())) {
+            throw new IOException("layer " + (i + 1) + " is not the layer the config names (diff_id "
+                + diffIds.get(i).asText() + ", content " + content + ")");
+          }
+          tar.flush();
+          gzip.finish();
+          compressed.flush();
+          diffIds.set(i, digest(uncompressed));
+          layers.add(new Blob(digest(compressed.getMessageDigest()), -1, converted));
+        }
+      }
+      config.withObject("/config").withObject("/Labels").put(MAP_LABEL, mapLabel());
+      Blob configBlob = blob(scratch, "config", JSON.writeValueAsBytes(config));
+      ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MANIFEST_TYPE);
+      descriptor(manifest.putObject("config"), CONFIG_TYPE, configBlob);
+      ArrayNode layerList = manifest.putArray("layers");
+      List<Blob> sized = new ArrayList<>();
+      for (Blob l : layers) {
+        Blob s = new Blob(l.digest(), Files.size(l.file()), l.file());
+        sized.add(s);
+        descriptor(layerList.addObject(), LAYER_TYPE, s);
+      }
+      Blob manifestBlob = blob(scratch, "manifest", JSON.writeValueAsBytes(manifest));
+      ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", INDEX_TYPE);
+      ObjectNode entry = descriptor(index.putArray("manifests").addObject(), MANIFEST_TYPE, manifestBlob);
+      entry.putObject("annotations").put("io.containerd.image.name", target)
+          .put("org.opencontainers.image.ref.name", target);
+      writeArchive(output, scratch, JSON.writeValueAsBytes(index), configBlob, manifestBlob, sized);
+      return new Result(target, layers.size(), counts);
+    } finally {
+      MoreFiles.deleteRecursively(scratch, RecursiveDeleteOption.ALLOW_INSECURE);
+    }
+  }
+
+  private String mapLabel() {
+    return "uid=" + uids.spec() + " gid=" + gids.spec();
+  }
+
+  private static ObjectNode readConfig(Path file) throws IOException {
+    JsonNode config = JSON.readTree(file.toFile());
+    if (!(config instanceof ObjectNode o) || !config.path("rootfs").path("diff_ids").isArray()) {
+      throw new IOException("the image config has no rootfs.diff_ids");
+    }
+    String converted = config.path("config").path("Labels").path(MAP_LABEL).asText(null);
+    if (converted != null) {
+      throw new IOException("the image is converted already (" + MAP_LABEL + " " + converted + ")");
+    }
+    return o;
+  }
+
+  /** The layer's tar: gzip and plain tar are told apart by their first bytes, not by a media type. */
+  private static InputStream decompressed(Path layer) throws IOException {
+    InputStream in = new BufferedInputStream(Files.newInputStream(layer), 1 << 16);
+    in.mark(4);
+    byte[] magic = in.readNBytes(4);
+    in.reset();
+    if (magic.length >= 2 && (magic[0] & 0xFF) == 0x1f && (magic[1] & 0xFF) == 0x8b) {
+      return new GZIPInputStream(in, 1 << 16);
+    }
+    if (magic.length == 4 && (magic[0] & 0xFF) == 0x28 && (magic[1] & 0xFF) == 0xb5
+        && (magic[2] & 0xFF) == 0x2f && (magic[3] & 0xFF) == 0xfd) {
+      in.close();
+      throw new IOException("zstd-compressed layers are not supported; convert a gzip or plain copy"
+          + " (e.g. skopeo copy --dest-compress-format gzip)");
+    }
+    return in;
+  }
+
+  private static ObjectNode descriptor(ObjectNode node, String mediaType, Blob blob) {
+    return node.put("mediaType", mediaType).put("digest", blob.digest()).put("size", blob.size());
+  }
+
+  private static Blob blob(Path scratch, String name, byte[] content) throws IOException {
+    Path file = scratch.resolve(name);
+    Files.write(file, content);
+    MessageDigest d = sha256();
+    d.update(content);
+    return new Blob(digest(d), content.length, file);
+  }
+
+  /** The OCI archive, written beside {@code output} and renamed over it. */
+  private static void writeArchive(Path output, Path scratch, byte[] index, Blob config, Blob manifest,
+      List<Blob> layers) throws IOException {
+    Path tmp = scratch.resolve("archive");
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+      TarWriter writer = new TarWriter(out);
+      byte[] layout = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.US_ASCII);
+      writer.writeFile(ascii("oci-layout"), 0644, null, null, layout.length, new ByteArrayInputStream(layout));
+      writer.writeFile(ascii("index.json"), 0644, null, null, index.length, new ByteArrayInputStream(index));
+      List<Blob> blobs = new ArrayList<>(layers);
+      blobs.add(config);
+      blobs.add(manifest);
+      for (Blob b : blobs) {
+        try (InputStream in = Files.newInputStream(b.file())) {
+          writer.writeFile(ascii("blobs/sha256/" + b.digest().substring("sha256:".length())), 0644, null, null,
+              b.size(), in);
+        }
+      }
+      writer.finish();
+    }
+    Files.move(tmp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  private static String digest(MessageDigest d) {
+    return "sha256:" + HexFormat.of().formatHex(d.digest());
+  }
+}

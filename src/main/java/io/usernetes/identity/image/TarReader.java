@@ -1,0 +1,172 @@
+package io.usernetes.identity.image;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Reads a tar stream entry by entry, as Go's archive/tar (what containerd unpacks with) would:
+ * pax records override the header, header-only types have no data whatever their size says, and
+ * a stream that ends cleanly before the end-of-archive blocks ends there. What this class cannot
+ * read the same way (GNU sparse files, two pax headers for one entry, bad checksums) is refused.
+ */
+final class TarReader {
+  /** Pax headers and GNU long names larger than this are not names or owners but an attack. */
+  private static final int MAX_EXTENSION = 1 << 20;
+
+  private final InputStream in;
+  private long offset;
+  private long dataLeft;
+  private long paddingLeft;
+
+  TarReader(InputStream in) {
+    this.in = in;
+  }
+
+  /** The next entry, or null at the end of the archive; skips what is left of the current one's data. */
+  TarEntry next() throws IOException {
+    skip(dataLeft + paddingLeft);
+    dataLeft = 0;
+    paddingLeft = 0;
+    ByteArrayOutputStream passedOn = new ByteArrayOutputStream();
+    TarHeader paxHeader = null;
+    PaxRecords pax = null;
+    byte[] longName = null;
+    while (true) {
+      long at = offset;
+      byte[] block = readBlock(true);
+      if (block == null || TarHeader.isZero(block)) {
+        if (paxHeader != null || longName != null || passedOn.size() > 0) {
+          throw new IOException("the archive ends inside the headers of an entry");
+        }
+        return null;
+      }
+      TarHeader h = new TarHeader(block);
+      if (!h.checksumValid()) {
+        throw new IOException("bad tar header checksum at byte " + at);
+      }
+      switch (h.type()) {
+        case TarHeader.PAX -> {
+          if (paxHeader != null) {
+            throw new IOException("two pax headers for one entry at byte " + at);
+          }
+          paxHeader = h;
+          pax = PaxRecords.parse(extension(h));
+        }
+        case TarHeader.GNU_LONG_NAME -> {
+          byte[] data = extension(h);
+          passedOn.writeBytes(block);
+          passedOn.writeBytes(padTo(data));
+          int end = 0;
+          while (end < data.length && data[end] != 0) {
+            end++;
+          }
+          longName = java.util.Arrays.copyOf(data, end);
+        }
+        case TarHeader.GNU_LONG_LINK, TarHeader.PAX_GLOBAL -> {
+          passedOn.writeBytes(block);
+          passedOn.writeBytes(padTo(extension(h)));
+        }
+        case TarHeader.GNU_SPARSE -> throw new IOException("GNU sparse entries are not supported (byte " + at + ")");
+        default -> {
+          TarEntry entry = new TarEntry(passedOn.toByteArray(), paxHeader, pax, h, longName);
+          dataLeft = entry.size;
+          paddingLeft = padded(entry.size) - entry.size;
+          return entry;
+        }
+      }
+    }
+  }
+
+  /** Copies the current entry's data blocks (with their padding) to {@code out} as they are. */
+  void copyData(OutputStream out) throws IOException {
+    long left = dataLeft + paddingLeft;
+    byte[] buffer = new byte[64 * 1024];
+    while (left > 0) {
+      int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+      if (n < 0) {
+        throw new EOFException("the archive ends inside an entry's data");
+      }
+      out.write(buffer, 0, n);
+      left -= n;
+      offset += n;
+    }
+    dataLeft = 0;
+    paddingLeft = 0;
+  }
+
+  /** The current entry's data, without padding (for the few small files of an image archive). */
+  InputStream data() {
+    return new InputStream() {
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (dataLeft == 0) {
+          return -1;
+        }
+        int n = in.read(b, off, (int) Math.min(len, dataLeft));
+        if (n < 0) {
+          throw new EOFException("the archive ends inside an entry's data");
+        }
+        dataLeft -= n;
+        offset += n;
+        return n;
+      }
+    };
+  }
+
+  private byte[] extension(TarHeader h) throws IOException {
+    long size = h.size();
+    if (size > MAX_EXTENSION) {
+      throw new IOException("a tar extension header of " + size + " bytes (more than 1 MiB)");
+    }
+    byte[] data = in.readNBytes((int) size);
+    if (data.length != size) {
+      throw new EOFException("the archive ends inside an extension header");
+    }
+    offset += size;
+    skip(padded(size) - size);
+    return data;
+  }
+
+  private static byte[] padTo(byte[] data) {
+    return java.util.Arrays.copyOf(data, (int) padded(data.length));
+  }
+
+  static long padded(long size) {
+    return (size + TarHeader.BLOCK - 1) / TarHeader.BLOCK * TarHeader.BLOCK;
+  }
+
+  private byte[] readBlock(boolean endAllowed) throws IOException {
+    byte[] block = in.readNBytes(TarHeader.BLOCK);
+    if (block.length == 0 && endAllowed) {
+      return null;
+    }
+    if (block.length != TarHeader.BLOCK) {
+      throw new EOFException("the archive ends inside a header");
+    }
+    offset += TarHeader.BLOCK;
+    return block;
+  }
+
+  /** Reads and drops {@code n} bytes: read, not skipped, so a digest over the stream sees them. */
+  private void skip(long n) throws IOException {
+    long left = n;
+    byte[] buffer = new byte[8192];
+    while (left > 0) {
+      int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+      if (read < 0) {
+        throw new EOFException("the archive ends inside an entry's data");
+      }
+      left -= read;
+    }
+    offset += n;
+  }
+}
