@@ -7,7 +7,9 @@ import io.usernetes.identity.daemon.DaemonLog;
 import io.usernetes.identity.runtime.BundleConfig;
 import io.usernetes.identity.runtime.ContainerNamespace;
 import io.usernetes.identity.runtime.NotifyRules;
+import io.usernetes.identity.runtime.RootfsRemount;
 import io.usernetes.identity.runtime.RuntimeInvocation;
+import io.usernetes.identity.idmap.UserNamespaceMap;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -21,8 +23,9 @@ import java.util.function.Supplier;
 /**
  * {@code identity-runtime}'s Java half: the launcher runs it for {@code create} and {@code run}
  * only, then execs the real runtime with the same arguments. It gives the bundle's container its
- * sparse user namespace and, where the supervisor-socket setting names one, the supervisor's notify
- * rules; a bundle it cannot read stops the container with one line on stderr, as the runtime itself
+ * sparse user namespace, in a node namespace of few ids a usernetes-identity mount for a root
+ * that is a kernel overlay ({@link RootfsRemount}), and, where the supervisor-socket setting names
+ * one, the supervisor's notify rules; a bundle it cannot read stops the container with one line on stderr, as the runtime itself
  * would; what the maps cannot hold is a warning, not an error.
  */
 public final class RuntimeMain {
@@ -56,6 +59,10 @@ public final class RuntimeMain {
         return ExitCodes.OK;
       }
       List<String> warnings = new ArrayList<>(applied.get().warnings());
+      if (!UserNamespaceMap.thisProcessMapsAllContainerIds()) {
+        RootfsRemount.apply(bundle.rootfs(), Optional.ofNullable(System.getProperty(
+            RootfsRemount.MOUNT_PROGRAM_PROPERTY)).map(Path::of)).ifPresent(warnings::add);
+      }
       config.supervisorSocket().ifPresent(socket -> warnings.addAll(NotifyRules.apply(bundle, socket)));
       bundle.write();
       for (String w : warnings) {

@@ -21,6 +21,16 @@ public final class UserNamespaceMap {
     this.extents = List.copyOf(extents);
   }
 
+  /** The map of this process's own user namespace: {@code kind} is {@code "uid"} or {@code "gid"}. */
+  public static UserNamespaceMap ofThisProcess(String kind) throws java.io.IOException {
+    return parse(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/" + kind + "_map")));
+  }
+
+  /** Whether this process's namespace maps every container id, 0–65535, of uids and gids alike. */
+  public static boolean thisProcessMapsAllContainerIds() throws java.io.IOException {
+    return ofThisProcess("uid").mapsAll(0, 65535) && ofThisProcess("gid").mapsAll(0, 65535);
+  }
+
   /**
    * Parses the kernel's format.
    *

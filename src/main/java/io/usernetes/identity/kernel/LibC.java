@@ -52,6 +52,8 @@ final class LibC {
 
   static native int statfs(byte[] path, byte[] buf);
 
+  static native int umount2(byte[] target, int flags);
+
 
   static native int openat(int dirfd, byte[] path, int flags, int mode);
 

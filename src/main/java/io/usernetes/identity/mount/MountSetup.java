@@ -131,13 +131,16 @@ public final class MountSetup {
     if (configured != ReportMode.AUTO) {
       return configured;
     }
-    return namespace("uid").mapsAll(0, 65535) && namespace("gid").mapsAll(0, 65535)
-        ? ReportMode.CONTAINER : ReportMode.HOST;
+    try {
+      return UserNamespaceMap.thisProcessMapsAllContainerIds() ? ReportMode.CONTAINER : ReportMode.HOST;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new MountSetupException("cannot read this process's uid_map or gid_map: " + e.getMessage());
+    }
   }
 
   static UserNamespaceMap namespace(String kind) throws MountSetupException {
     try {
-      return UserNamespaceMap.parse(Files.readString(Path.of("/proc/self/" + kind + "_map")));
+      return UserNamespaceMap.ofThisProcess(kind);
     } catch (IOException | IllegalArgumentException e) {
       throw new MountSetupException("cannot read /proc/self/" + kind + "_map: " + e.getMessage());
     }
