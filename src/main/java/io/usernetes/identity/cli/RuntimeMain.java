@@ -70,7 +70,9 @@ public final class RuntimeMain {
       }
       return ExitCodes.OK;
     } catch (IOException | ConfigException e) {
-      err.println(PROGRAM + ": " + e.getMessage());
+      String message = PROGRAM + ": " + e.getMessage();
+      err.println(message);
+      invocation.jsonLog().ifPresent(log -> RuntimeErrorLog.append(cwd.resolve(log), message, err));
       return 1;
     }
   }

@@ -34,4 +34,15 @@ class RuntimeInvocationTest {
     assertEquals("state", RuntimeInvocation.parse(List.of("--root", "run", "state", "id")).command(),
         "a --root value named run is not the command");
   }
+
+  @Test
+  void containerdsShimReadsErrorsFromItsJsonLog() {
+    RuntimeInvocation r = RuntimeInvocation.parse(List.of("--root", "/run/containerd/runc/default", "--log",
+        "/s/c/log.json", "--log-format", "json", "create", "--bundle", "/s/c", "--pid-file", "/s/c/init.pid", "c"));
+    assertEquals(Optional.of(Path.of("/s/c/log.json")), r.jsonLog());
+    assertEquals(Optional.of(Path.of("/l")), RuntimeInvocation.parse(List.of("--log=/l", "--log-format=json", "run", "c"))
+        .jsonLog());
+    assertEquals(Optional.empty(), RuntimeInvocation.parse(List.of("--log", "/l", "create", "c")).jsonLog(),
+        "a text log is runc's own business");
+  }
 }
