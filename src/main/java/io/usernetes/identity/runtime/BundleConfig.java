@@ -164,6 +164,39 @@ public final class BundleConfig {
     put(linux.putArray("gidMappings"), gids);
   }
 
+  /** The types of the namespaces the config joins ({@code path} set): a pod's shared ones. */
+  public Set<String> joinedNamespaces() {
+    Set<String> joined = new TreeSet<>();
+    for (JsonNode n : config.path("linux").path("namespaces")) {
+      if (!n.path("path").asText("").isEmpty()) {
+        joined.add(n.path("type").asText());
+      }
+    }
+    return joined;
+  }
+
+  /** Drops the mounts of file system {@code type}; returns whether there was one. */
+  public boolean removeMounts(String type) {
+    boolean removed = false;
+    for (java.util.Iterator<JsonNode> it = config.path("mounts").iterator(); it.hasNext(); ) {
+      if (it.next().path("type").asText().equals(type)) {
+        it.remove();
+        removed = true;
+      }
+    }
+    return removed;
+  }
+
+  /** Makes every {@code sysfs} mount a read-only recursive bind of the runtime's own /sys. */
+  public void bindSysfs() {
+    for (JsonNode m : config.path("mounts")) {
+      if (m instanceof ObjectNode mount && mount.path("type").asText().equals("sysfs")) {
+        mount.put("type", "bind").put("source", "/sys");
+        mount.putArray("options").add("rbind").add("nosuid").add("noexec").add("nodev").add("ro");
+      }
+    }
+  }
+
   /** {@code linux.seccomp}, created (empty) if the config has none; edited in place. */
   ObjectNode seccomp() {
     return config.withObjectProperty("linux").withObjectProperty("seccomp");

@@ -3,7 +3,6 @@ package io.usernetes.identity.runtime;
 import io.usernetes.identity.declared.AccountFile;
 import io.usernetes.identity.declared.RootfsAccountFile;
 import io.usernetes.identity.idmap.IdMap;
-import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Fd;
 import io.usernetes.identity.kernel.Open;
 import io.usernetes.identity.userns.ConfigMapping;
@@ -11,6 +10,7 @@ import io.usernetes.identity.userns.IdMappingLine;
 import io.usernetes.identity.userns.LeftOut;
 import io.usernetes.identity.userns.SparseIdMap;
 import io.usernetes.identity.userns.SparseIdMaps;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ public final class ContainerNamespace {
    * Adds the namespace to {@code config}; empty when an earlier run of the same bundle did (its
    * maps would otherwise be composed with themselves).
    */
-  public static Optional<Applied> apply(BundleConfig config, IdMap uidMap, IdMap gidMap) throws ErrnoException {
+  public static Optional<Applied> apply(BundleConfig config, IdMap uidMap, IdMap gidMap) throws IOException {
     if (config.sparseNamespaceAdded()) {
       return Optional.empty();
     }
@@ -64,8 +64,37 @@ public final class ContainerNamespace {
     for (LeftOut l : g.leftOut()) {
       warnings.add("gid " + l);
     }
+    if (config.mappings("uidMappings").isEmpty()) {
+      shareJoinedNamespaces(config);
+    }
     config.setUserNamespace(u.lines(), g.lines());
     return Optional.of(new Applied(u, g, warnings));
+  }
+
+  /**
+   * A pod's containers join its network, IPC and UTS namespaces, which another user namespace
+   * owns (the node's, or the sandbox container's own). runc joins them before it makes the new
+   * user namespace, so the container is in them, but its root holds no capability over them: it
+   * cannot mount their file systems. So {@code mqueue} (the IPC namespace's) is left out — the
+   * queues themselves work — and {@code sysfs} (the network namespace's) becomes a read-only bind
+   * of the runtime's own /sys, as rootless runtimes do for a network namespace they do not own. A
+   * joined PID namespace would need a {@code proc} mount that cannot be made at all: refused.
+   *
+   * @throws IOException for a joined PID namespace
+   */
+  private static void shareJoinedNamespaces(BundleConfig config) throws IOException {
+    java.util.Set<String> joined = config.joinedNamespaces();
+    if (joined.contains("pid")) {
+      throw new IOException("the container joins another PID namespace (a pod that"
+          + " shares its process namespace): in a user namespace of its own it could not mount /proc;"
+          + " run the pod without shareProcessNamespace");
+    }
+    if (joined.contains("ipc")) {
+      config.removeMounts("mqueue");
+    }
+    if (joined.contains("network")) {
+      config.bindSysfs();
+    }
   }
 
   private static ConfigMapping existing(BundleConfig config, String kind, List<String> warnings) {

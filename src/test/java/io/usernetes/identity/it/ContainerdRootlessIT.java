@@ -61,8 +61,12 @@ class ContainerdRootlessIT {
 
     /** {@code ctr run} of a container kept after it ends; no cgroup (none is delegated here). */
     String run(String image, String id, String script) throws Exception {
+      return run("", image, id, script);
+    }
+
+    String run(String options, String image, String id, String script) throws Exception {
       return ok("run --cgroup '' --cpu-shares 0 --fifo-dir " + home.resolve("fifo") + " --runc-binary "
-          + user.bin("identity-runtime") + " " + image + " " + id + " sh -c '" + script + "'");
+          + user.bin("identity-runtime") + " " + options + " " + image + " " + id + " sh -c '" + script + "'");
     }
 
     /** The upper directory of container {@code id}'s snapshot, on the host. */
@@ -126,6 +130,27 @@ class ContainerdRootlessIT {
           a.run("localhost/ids:root-pool", "root", "id -u\n"
               + "echo $(stat -c %u:%g /home/bob/own) $(stat -c %u:%g /srv/svc) $(stat -c %u:%g /srv/nobody)\n"
               + "touch /srv/made && chown 60000:60000 /srv/made && echo chowned $(stat -c %u:%g /srv/made)"));
+
+      // a pod: its sandbox makes the network, IPC and UTS namespaces, and its containers join them
+      // (as containerd's CRI makes them), each in a sparse user namespace of its own
+      a.run("-d", "localhost/ids:root-pool", "sandbox", "while :; do busybox nc -l -p 8080 -e echo hello; done");
+      String sandbox = a.ok("task ls").lines().filter(l -> l.startsWith("sandbox ")).map(l -> l.split("\\s+")[1])
+          .findFirst().orElseThrow();
+      String namespaces = user.ok("podman unshare sh -c 'for n in net ipc uts user; do readlink /proc/" + sandbox
+          + "/ns/$n; done'");
+      String joins = "--with-ns network:/proc/" + sandbox + "/ns/net --with-ns ipc:/proc/" + sandbox + "/ns/ipc"
+          + " --with-ns uts:/proc/" + sandbox + "/ns/uts";
+      List<String> inPod = a.run(joins, "localhost/ids:1-pool", "pod-alice", "for n in net ipc uts user; do"
+          + " readlink /proc/self/ns/$n; done; busybox nc 127.0.0.1 8080 </dev/null; id -u").lines().toList();
+      assertEquals(namespaces.lines().limit(3).toList(), inPod.subList(0, 3), "the pod's namespaces");
+      assertNotEquals(namespaces.lines().skip(3).findFirst(), Optional.of(inPod.get(3)), "a user namespace of its own");
+      assertEquals(List.of("hello", "60000"), inPod.subList(4, 6));
+      // its root holds no capability over the pod's network, which another namespace owns
+      assertEquals("nc: bind: Permission denied\nstatus 1\n", a.run(joins, "localhost/ids:root-pool", "pod-root",
+          "busybox nc -l -p 80 2>&1; echo status $?"));
+      a.ok("task kill -s KILL sandbox");
+      Await.until("the sandbox stopped", Duration.ofSeconds(20), () -> a.ok("task ls").contains("STOPPED"));
+      a.ok("task rm sandbox");
 
       // on disk: pool ids (the user's subordinate ids on the host), the records the true ids
       long hostUid = Long.parseLong(Sh.ok("id -u " + HpcUser.NAME).strip());

@@ -108,4 +108,42 @@ class ContainerNamespaceTest {
     ContainerNamespace.Applied a = ContainerNamespace.apply(forged, IdMap.defaultMap(), IdMap.defaultMap()).orElseThrow();
     assertEquals("0 0 1\n1000 1520 1\n1428 1633 1\n60000 1634 1\n65534 2000 1\n", a.uids().toString());
   }
+
+  private JsonNode podContainer(String joined) throws Exception {
+    Files.writeString(bundle.resolve("config.json"), "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},"
+        + "\"process\":{\"user\":{\"uid\":60000,\"gid\":60000},\"args\":[\"id\"]},\"mounts\":["
+        + "{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\",\"options\":[\"nosuid\"]},"
+        + "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"nosuid\",\"ro\"]}],"
+        + "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}" + joined + "]}}");
+    BundleConfig config = BundleConfig.read(bundle);
+    ContainerNamespace.apply(config, IdMap.defaultMap(), IdMap.defaultMap()).orElseThrow();
+    config.write();
+    return new ObjectMapper().readTree(bundle.resolve("config.json").toFile()).get("mounts");
+  }
+
+  @Test
+  void aContainerOfAPodLeavesOutTheMountsOfTheNamespacesItJoins() throws Exception {
+    JsonNode mounts = podContainer(",{\"type\":\"ipc\",\"path\":\"/proc/42/ns/ipc\"},"
+        + "{\"type\":\"network\",\"path\":\"/var/run/netns/cni-1\"}");
+    assertEquals(1, mounts.size(), "no mqueue: its IPC namespace is another user namespace's\n" + mounts);
+    JsonNode sys = mounts.get(0);
+    assertEquals("/sys", sys.get("destination").asText());
+    assertEquals("bind", sys.get("type").asText(), "sysfs of a network namespace it does not own cannot be mounted");
+    assertEquals("/sys", sys.get("source").asText());
+    assertEquals("[\"rbind\",\"nosuid\",\"noexec\",\"nodev\",\"ro\"]", sys.get("options").toString());
+  }
+
+  @Test
+  void aContainerWithNamespacesOfItsOwnKeepsItsMounts() throws Exception {
+    JsonNode mounts = podContainer(",{\"type\":\"ipc\"},{\"type\":\"network\"}");
+    assertEquals("mqueue", mounts.get(0).get("type").asText());
+    assertEquals("sysfs", mounts.get(1).get("type").asText());
+  }
+
+  @Test
+  void aSharedProcessNamespaceIsRefused() throws Exception {
+    java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> podContainer(",{\"type\":\"pid\",\"path\":\"/proc/42/ns/pid\"}"));
+    assertTrue(e.getMessage().contains("shareProcessNamespace"), e.getMessage());
+  }
 }
