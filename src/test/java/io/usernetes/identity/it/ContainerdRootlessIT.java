@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the user's 2,002-id namespace (podman unshare, as a Usernetes node container has it), with a
  * /run of its own for its shims. An image whose files belong to 60000, 1428, 1000 and 65534
  * unpacks once converted (identity-map convert-image), and identity-runtime as the runc binary
- * gives its containers their sparse namespaces and the usernetes-identity mount as their root.
- * Two containerd instances with roots of their own stand for two nodes.
+ * gives its containers their sparse namespaces and the usernetes-identity mount as their root;
+ * the supervisor serves them through the Kubernetes profile. Two containerd instances with roots
+ * of their own stand for two nodes.
  */
 class ContainerdRootlessIT {
   private static final List<String> APPLETS = List.of("stat", "touch", "chown", "find", "sort", "ls");
@@ -151,6 +153,30 @@ class ContainerdRootlessIT {
       a.ok("task kill -s KILL sandbox");
       Await.until("the sandbox stopped", Duration.ofSeconds(20), () -> a.ok("task ls").contains("STOPPED"));
       a.ok("task rm sandbox");
+
+      // the supervisor on the node, in its user namespace, fed through the Kubernetes profile
+      // (profiles/seccomp/identity-notify.json, its listenerPath where this node's runc finds it)
+      Path socket = a.home().resolve("agent.sock");
+      Path supervisorLog = a.home().resolve("supervisor.log");
+      ObjectNode profile = (ObjectNode) new ObjectMapper().readTree(
+          Installed.project().resolve("profiles/seccomp/identity-notify.json").toFile());
+      profile.put("listenerPath", socket.toString());
+      Path profileFile = a.home().resolve("identity-notify.json");
+      new ObjectMapper().writeValue(profileFile.toFile(), profile);
+      Process supervisor = new ProcessBuilder(user.command("USERNETES_IDENTITY_LOG_FILE=" + supervisorLog
+          + " exec podman unshare " + user.bin("identity-supervisor") + " serve --socket " + socket))
+          .redirectErrorStream(true).redirectOutput(a.home().resolve("supervisor.out").toFile()).start();
+      try {
+        Await.until("the supervisor listens on " + socket, Duration.ofSeconds(60),
+            () -> Files.exists(socket) || !supervisor.isAlive());
+        assertTrue(supervisor.isAlive(), () -> read(a.home().resolve("supervisor.out")));
+        assertEquals("uid=60000(alice) gid=60000(alice) groups=60000(alice)\n", a.run("--seccomp --seccomp-profile "
+            + profileFile, "localhost/ids:1-pool", "supervised", "id"));
+        Await.until("the supervisor answered the container", Duration.ofSeconds(10),
+            () -> read(supervisorLog).matches("(?s).*detach container=supervised [^\n]* answered=[1-9].*"));
+      } finally {
+        supervisor.destroy();
+      }
 
       // on disk: pool ids (the user's subordinate ids on the host), the records the true ids
       long hostUid = Long.parseLong(Sh.ok("id -u " + HpcUser.NAME).strip());
