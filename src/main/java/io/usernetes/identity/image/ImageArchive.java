@@ -38,7 +38,7 @@ final class ImageArchive {
       TarReader reader = new TarReader(in);
       for (TarEntry e = reader.next(); e != null; e = reader.next()) {
         String name = e.printableName().replaceFirst("^(\\./)+", "");
-        if (e.type() != TarHeader.REGULAR || !PLAIN_NAME.matcher(name).matches() || name.contains("..")) {
+        if (e.type != TarHeader.REGULAR || !PLAIN_NAME.matcher(name).matches() || name.contains("..")) {
           continue;
         }
         Path file = unpacked.dir.resolve("f" + unpacked.files.size());

@@ -36,7 +36,8 @@ import java.util.zip.GZIPOutputStream;
  * an image that has it is refused: converting twice would hash pool ids again.
  *
  * <p>The output is deterministic (gzip without a time, entries in one order): the same image and
- * maps give the same digests on any machine.
+ * maps give the same layers and diff_ids on any machine, and the same digests wherever the JDK's
+ * zlib compresses alike.
  */
 public final class ImageConversion {
   public static final String MAP_LABEL = "io.usernetes.identity.map";
@@ -59,10 +60,16 @@ public final class ImageConversion {
     this.gids = gids;
   }
 
-  /** The converted image's default name: the source's, its tag suffixed {@code -pool}. */
-  public static String defaultName(String source) {
+  /**
+   * The converted image's default name: the source's, its tag suffixed {@code -pool}; none for a
+   * source named by digest, which no other content may carry.
+   */
+  public static Optional<String> defaultName(String source) {
+    if (source.contains("@")) {
+      return Optional.empty();
+    }
     String last = source.substring(source.lastIndexOf('/') + 1);
-    return source + (last.contains(":") ? "-pool" : ":pool");
+    return Optional.of(source + (last.contains(":") ? "-pool" : ":pool"));
   }
 
   /**
@@ -77,8 +84,9 @@ public final class ImageConversion {
     try {
       ImageArchive archive = ImageArchive.unpack(input, scratch);
       SourceImage source = SourceImage.find(archive);
-      String target = name.or(() -> source.name().map(ImageConversion::defaultName)).orElseThrow(
-          () -> new IOException(input + ": the archive does not name its image; give the converted one a name"));
+      String target = name.or(() -> source.name().flatMap(ImageConversion::defaultName)).orElseThrow(
+          () -> new IOException(source.name().map(n -> "the archive names its image by digest (" + n + ")")
+              .orElse("the archive does not name its image") + "; give the converted one a name (--name)"));
       ObjectNode config = readConfig(source.config());
       ArrayNode diffIds = config.withArray("/rootfs/diff_ids");
       if (diffIds.size() != source.layers().size()) {
@@ -193,10 +201,14 @@ public final class ImageConversion {
       byte[] layout = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.US_ASCII);
       writer.writeFile(ascii("oci-layout"), 0644, null, null, layout.length, new ByteArrayInputStream(layout));
       writer.writeFile(ascii("index.json"), 0644, null, null, index.length, new ByteArrayInputStream(index));
-      List<Blob> blobs = new ArrayList<>(layers);
-      blobs.add(config);
-      blobs.add(manifest);
-      for (Blob b : blobs) {
+      // an image may list one layer twice; its blob is written once
+      java.util.Map<String, Blob> blobs = new java.util.LinkedHashMap<>();
+      for (Blob b : layers) {
+        blobs.putIfAbsent(b.digest(), b);
+      }
+      blobs.putIfAbsent(config.digest(), config);
+      blobs.putIfAbsent(manifest.digest(), manifest);
+      for (Blob b : blobs.values()) {
         try (InputStream in = Files.newInputStream(b.file())) {
           writer.writeFile(ascii("blobs/sha256/" + b.digest().substring("sha256:".length())), 0644, null, null,
               b.size(), in);

@@ -10,6 +10,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Rewrites one image layer (an uncompressed tar) into the form the mount program keeps on disk:
@@ -45,6 +47,8 @@ public final class LayerConverter {
   public Counts convert(InputStream tar, OutputStream out) throws IOException {
     TarReader reader = new TarReader(tar);
     TarWriter writer = new TarWriter(out);
+    // the entry records written so far, by name: a hard link to such an entry needs one of its own
+    Map<String, byte[]> entryRecords = new HashMap<>();
     long entries = 0;
     long records = 0;
     for (TarEntry e = reader.next(); e != null; e = reader.next()) {
@@ -54,27 +58,32 @@ public final class LayerConverter {
       long gid = e.gid();
       long hostUid = uids.toHost(uid);
       long hostGid = gids.toHost(gid);
-      PaxRecords pax = setOwner(e, hostUid, hostGid);
+      setOwner(e, hostUid, hostGid);
       boolean recorded = (uid != hostUid || gid != hostGid) && !isWhiteout(e.name);
-      byte type = e.type();
-      boolean inPlace = type == TarHeader.REGULAR || type == TarHeader.CONTIGUOUS || type == TarHeader.DIRECTORY;
+      boolean inPlace = e.type == TarHeader.REGULAR || e.type == TarHeader.CONTIGUOUS || e.type == TarHeader.DIRECTORY;
+      boolean beside = e.type == TarHeader.SYMLINK || e.type == TarHeader.CHAR_DEVICE
+          || e.type == TarHeader.BLOCK_DEVICE || e.type == TarHeader.FIFO;
       if (recorded && inPlace) {
         if (uid != hostUid) {
-          pax.put(XATTR + OwnershipRecord.UID_XATTR, OwnershipRecord.formatId(uid));
+          e.pax().put(XATTR + OwnershipRecord.UID_XATTR, OwnershipRecord.formatId(uid));
         }
         if (gid != hostGid) {
-          pax.put(XATTR + OwnershipRecord.GID_XATTR, OwnershipRecord.formatId(gid));
+          e.pax().put(XATTR + OwnershipRecord.GID_XATTR, OwnershipRecord.formatId(gid));
         }
-      }
-      TarEntry written = pax == e.pax ? e : new TarEntry(e.passedOn, e.paxHeader, pax, e.header, null);
-      writer.writeHeaders(written);
-      reader.copyData(out);
-      if (recorded && (type == TarHeader.SYMLINK || type == TarHeader.CHAR_DEVICE
-          || type == TarHeader.BLOCK_DEVICE || type == TarHeader.FIFO)) {
-        writeEntryRecord(writer, e, uid != hostUid ? RecordValue.of(uid) : RecordValue.absent(),
-            gid != hostGid ? RecordValue.of(gid) : RecordValue.absent());
         records++;
-      } else if (recorded && inPlace) {
+      }
+      writer.writeHeaders(e);
+      reader.copyData(out);
+      byte[] value = null;
+      if (recorded && beside) {
+        value = OwnershipRecord.formatEntry(uid != hostUid ? RecordValue.of(uid) : RecordValue.absent(),
+            gid != hostGid ? RecordValue.of(gid) : RecordValue.absent());
+        entryRecords.put(key(e.name), value);
+      } else if (e.type == TarHeader.HARD_LINK) {
+        value = entryRecords.get(key(e.linkName));
+      }
+      if (value != null) {
+        writeEntryRecord(writer, e, value);
         records++;
       }
     }
@@ -82,23 +91,35 @@ public final class LayerConverter {
     return new Counts(entries, records);
   }
 
-  /** Sets the header's owner fields, and the pax uid/gid records where the entry has them. */
-  private static PaxRecords setOwner(TarEntry e, long uid, long gid) {
-    e.header.setUid(uid);
-    e.header.setGid(gid);
-    PaxRecords pax = e.pax != null ? e.pax : new PaxRecords();
-    if (pax.get("uid") != null) {
-      pax.put("uid", OwnershipRecord.formatId(uid));
+  /** Sets the owner fields that differ, and the pax uid/gid records where the entry has them. */
+  private static void setOwner(TarEntry e, long uid, long gid) throws IOException {
+    if (e.header.uid() != uid) {
+      e.header.setUid(uid);
     }
-    if (pax.get("gid") != null) {
-      pax.put("gid", OwnershipRecord.formatId(gid));
+    if (e.header.gid() != gid) {
+      e.header.setGid(gid);
     }
-    return pax;
+    byte[] paxUid = e.paxValue("uid");
+    if (paxUid != null && !Arrays.equals(paxUid, OwnershipRecord.formatId(uid))) {
+      e.pax().put("uid", OwnershipRecord.formatId(uid));
+    }
+    byte[] paxGid = e.paxValue("gid");
+    if (paxGid != null && !Arrays.equals(paxGid, OwnershipRecord.formatId(gid))) {
+      e.pax().put("gid", OwnershipRecord.formatId(gid));
+    }
+  }
+
+  /** A name as the unpacker resolves it: no leading {@code ./} or slashes, no trailing slash. */
+  private static String key(byte[] name) {
+    String n = new String(trimSlashes(name), StandardCharsets.ISO_8859_1);
+    while (n.startsWith("./") || n.startsWith("/")) {
+      n = n.substring(n.startsWith("./") ? 2 : 1);
+    }
+    return n;
   }
 
   /** The record file beside a symlink or special file: its parent's entries directory, its key. */
-  private static void writeEntryRecord(TarWriter writer, TarEntry e, RecordValue uid, RecordValue gid)
-      throws IOException {
+  private static void writeEntryRecord(TarWriter writer, TarEntry e, byte[] value) throws IOException {
     byte[] name = trimSlashes(e.name);
     int slash = lastSlash(name);
     byte[] parent = Arrays.copyOf(name, slash + 1);
@@ -110,7 +131,7 @@ public final class LayerConverter {
     path[parent.length + ENTRY_DIRECTORY.length] = '/';
     System.arraycopy(key, 0, path, parent.length + ENTRY_DIRECTORY.length + 1, key.length);
     PaxRecords pax = new PaxRecords();
-    pax.put(XATTR + OwnershipRecord.ENTRY_XATTR, OwnershipRecord.formatEntry(uid, gid));
+    pax.put(XATTR + OwnershipRecord.ENTRY_XATTR, value);
     writer.writeFile(path, 0644, e.header.mtimeField(), pax, 0, new ByteArrayInputStream(new byte[0]));
   }
 
@@ -127,8 +148,8 @@ public final class LayerConverter {
       }
       from = to + 1;
     }
-    if (e.pax != null) {
-      for (PaxRecords.Entry r : e.pax.entries()) {
+    if (e.paxIfAny() != null) {
+      for (PaxRecords.Entry r : e.paxIfAny().entries()) {
         if (r.key().startsWith(XATTR + OwnershipRecord.NAMESPACE)
             || r.key().startsWith("LIBARCHIVE.xattr." + OwnershipRecord.NAMESPACE)) {
           throw new IOException("entry " + e.printableName() + " carries " + r.key().substring(r.key().indexOf('.') + 1)

@@ -17,6 +17,7 @@ final class PaxRecords {
   record Entry(String key, byte[] value) {}
 
   private final List<Entry> entries = new ArrayList<>();
+  private boolean changed;
 
   /** @throws IOException when {@code data} is not a well-formed sequence of records */
   static PaxRecords parse(byte[] data) throws IOException {
@@ -66,8 +67,14 @@ final class PaxRecords {
     return value;
   }
 
+  /** Whether {@link #put} changed a record since they were parsed: only then are they written anew. */
+  boolean changed() {
+    return changed;
+  }
+
   /** Sets {@code key}: replaces its records in place, or appends one. */
   void put(String key, byte[] value) {
+    changed = true;
     boolean replaced = false;
     for (int i = 0; i < entries.size(); i++) {
       if (entries.get(i).key().equals(key)) {

@@ -32,11 +32,13 @@ final class TarHeader {
   private static final int MTIME = 136;
   private static final int CHECKSUM = 148;
   private static final int TYPE = 156;
+  private static final int LINKNAME = 157;
   private static final int MAGIC = 257;
   private static final int PREFIX = 345;
   private static final byte[] USTAR = {'u', 's', 't', 'a', 'r', 0};
 
   final byte[] block;
+  private boolean changed;
 
   TarHeader(byte[] block) {
     this.block = block;
@@ -70,9 +72,19 @@ final class TarHeader {
     return true;
   }
 
-  /** The type flag; v7's NUL is a regular file. */
-  byte type() {
-    return block[TYPE] == 0 ? REGULAR : block[TYPE];
+  /** The type flag as written; v7's NUL is a regular file or, named with a slash, a directory. */
+  byte rawType() {
+    return block[TYPE];
+  }
+
+  /** The link target field. */
+  byte[] linkName() {
+    return field(LINKNAME, 100);
+  }
+
+  /** Whether a setter changed the block since it was read; only then is it sealed again. */
+  boolean changed() {
+    return changed;
   }
 
   long uid() throws IOException {
@@ -186,6 +198,7 @@ final class TarHeader {
   }
 
   private void setOctal(int offset, int length, long value) {
+    changed = true;
     String text = Long.toOctalString(value);
     if (text.length() > length - 1) {
       throw new IllegalArgumentException(value + " does not fit a " + length + "-byte octal field");

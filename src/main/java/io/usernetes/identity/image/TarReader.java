@@ -30,15 +30,17 @@ final class TarReader {
     skip(dataLeft + paddingLeft);
     dataLeft = 0;
     paddingLeft = 0;
-    ByteArrayOutputStream passedOn = new ByteArrayOutputStream();
+    ByteArrayOutputStream before = new ByteArrayOutputStream();
+    ByteArrayOutputStream after = new ByteArrayOutputStream();
     TarHeader paxHeader = null;
-    PaxRecords pax = null;
+    byte[] paxData = null;
     byte[] longName = null;
+    byte[] longLink = null;
     while (true) {
       long at = offset;
       byte[] block = readBlock(true);
       if (block == null || TarHeader.isZero(block)) {
-        if (paxHeader != null || longName != null || passedOn.size() > 0) {
+        if (paxHeader != null || before.size() > 0) {
           throw new IOException("the archive ends inside the headers of an entry");
         }
         return null;
@@ -47,15 +49,32 @@ final class TarReader {
       if (!h.checksumValid()) {
         throw new IOException("bad tar header checksum at byte " + at);
       }
-      switch (h.type()) {
+      ByteArrayOutputStream passedOn = paxHeader == null ? before : after;
+      switch (h.rawType()) {
         case TarHeader.PAX -> {
           if (paxHeader != null) {
             throw new IOException("two pax headers for one entry at byte " + at);
           }
           paxHeader = h;
-          pax = PaxRecords.parse(extension(h));
+          paxData = extension(h);
         }
-        case TarHeader.GNU_LONG_NAME -> {
+        case TarHeader.PAX_GLOBAL -> {
+          // archive/tar returns a global header as an entry of its own, which containerd skips,
+          // and forgets the records and long names read before it: so do they here
+          if (paxHeader != null) {
+            before.writeBytes(paxHeader.block);
+            before.writeBytes(padTo(paxData));
+            before.writeBytes(after.toByteArray());
+            after.reset();
+            paxHeader = null;
+            paxData = null;
+          }
+          longName = null;
+          longLink = null;
+          before.writeBytes(block);
+          before.writeBytes(padTo(extension(h)));
+        }
+        case TarHeader.GNU_LONG_NAME, TarHeader.GNU_LONG_LINK -> {
           byte[] data = extension(h);
           passedOn.writeBytes(block);
           passedOn.writeBytes(padTo(data));
@@ -63,15 +82,16 @@ final class TarReader {
           while (end < data.length && data[end] != 0) {
             end++;
           }
-          longName = java.util.Arrays.copyOf(data, end);
-        }
-        case TarHeader.GNU_LONG_LINK, TarHeader.PAX_GLOBAL -> {
-          passedOn.writeBytes(block);
-          passedOn.writeBytes(padTo(extension(h)));
+          if (h.rawType() == TarHeader.GNU_LONG_NAME) {
+            longName = java.util.Arrays.copyOf(data, end);
+          } else {
+            longLink = java.util.Arrays.copyOf(data, end);
+          }
         }
         case TarHeader.GNU_SPARSE -> throw new IOException("GNU sparse entries are not supported (byte " + at + ")");
         default -> {
-          TarEntry entry = new TarEntry(passedOn.toByteArray(), paxHeader, pax, h, longName);
+          TarEntry entry = new TarEntry(before.toByteArray(), after.toByteArray(), paxHeader, paxData,
+              paxData == null ? null : PaxRecords.parse(paxData), h, longName, longLink);
           dataLeft = entry.size;
           paddingLeft = padded(entry.size) - entry.size;
           return entry;
@@ -136,7 +156,7 @@ final class TarReader {
     return data;
   }
 
-  private static byte[] padTo(byte[] data) {
+  static byte[] padTo(byte[] data) {
     return java.util.Arrays.copyOf(data, (int) padded(data.length));
   }
 

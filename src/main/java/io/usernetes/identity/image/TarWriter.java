@@ -19,22 +19,29 @@ final class TarWriter {
   }
 
   /**
-   * Writes the headers of {@code entry}: the blocks passed on, its pax records (its own pax header
-   * block, resized, or a new one when it had none and now has records), then its header; the
-   * caller copies the data after.
+   * Writes the headers of {@code entry}: the blocks passed on, its pax header (as read when its
+   * records are unchanged; else written anew, or made when it had none and now has records), then
+   * its header (sealed again only if changed); the caller copies the data after.
    */
   void writeHeaders(TarEntry entry) throws IOException {
-    out.write(entry.passedOn);
-    if (entry.pax != null && !entry.pax.isEmpty()) {
-      byte[] records = entry.pax.format();
-      TarHeader pax = entry.paxHeader != null ? entry.paxHeader
+    out.write(entry.beforePax);
+    PaxRecords pax = entry.paxIfAny();
+    if (pax != null && !pax.changed() && entry.paxHeader != null) {
+      out.write(entry.paxHeader.block);
+      writePadded(entry.paxData);
+    } else if (pax != null && !pax.isEmpty()) {
+      byte[] records = pax.format();
+      TarHeader header = entry.paxHeader != null ? entry.paxHeader
           : TarHeader.create(TarHeader.PAX, PAX_NAME, 0644, 0, entry.header.mtimeField());
-      pax.setSize(records.length);
-      pax.seal();
-      out.write(pax.block);
+      header.setSize(records.length);
+      header.seal();
+      out.write(header.block);
       writePadded(records);
     }
-    entry.header.seal();
+    out.write(entry.afterPax);
+    if (entry.header.changed()) {
+      entry.header.seal();
+    }
     out.write(entry.header.block);
   }
 
