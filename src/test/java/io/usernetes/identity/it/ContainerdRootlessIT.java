@@ -215,6 +215,9 @@ class ContainerdRootlessIT {
       for (Node n : List.of(a, b)) {
         n.ok("containers ls -q | xargs -r podman unshare ctr -a " + n.home().resolve("ctd.sock") + " containers rm");
       }
+      // the shims unmounted the roots at delete: every mount program ended with its mounts
+      Await.until("no mount program of " + HpcUser.NAME + " left", Duration.ofSeconds(40),
+          () -> Sh.exec(List.of("pgrep", "-u", HpcUser.NAME, "-f", "MountServiceMain|MountMain")).status() != 0);
       a.daemon().destroy();
       b.daemon().destroy();
     }
