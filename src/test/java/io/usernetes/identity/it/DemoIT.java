@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** The README's first command: scripts/demo runs to the end and shows what it promises. */
 class DemoIT {
   @Test
-  void theDemoShowsBothViewsOfAMountTheTwoThousandIdNodeAndAProcessWithItsTrueIds() throws Exception {
+  void theDemoShowsBothViewsOfAMountTheTwoThousandIdNodeAProcessWithItsTrueIdsAndAConvertedImage() throws Exception {
     Sh.Result r = Sh.exec(List.of("env", "USERNETES_IDENTITY_JAR=" + System.getProperty("usernetes.jar"),
         Installed.project().resolve("scripts/demo").toString()));
     assertEquals(0, r.status(), r.err() + r.out());
@@ -26,5 +26,10 @@ class DemoIT {
     assertTrue(r.out().contains("60000:60000 merged2/home/alice/results.txt\n"), r.out());
     assertTrue(r.out().contains("60000:60000 merged2/home/alice/new\n"), r.out());
     assertTrue(r.out().contains("1633:1633 upper2/home/alice/new\n"), "stored as the pool id: " + r.out());
+    // the image converted for containerd: pool owners in its layer, the true ones in its records
+    assertTrue(r.out().matches("(?s).*-rw-r--r-- 1633/1633 8 [^\n]* \\./home/alice/results\\.txt\n.*"), r.out());
+    assertTrue(r.out().contains("./home/alice/results.txt SCHILY.xattr.user.usernetes.uid 60000\n"), r.out());
+    assertTrue(r.out().matches("(?s).*\\./home/alice/\\.wh\\.\\.wh\\.usernetes/[0-9a-f]{32} "
+        + "SCHILY\\.xattr\\.user\\.usernetes\\.entry 60000:60000\n.*"), "the symlink's record: " + r.out());
   }
 }
