@@ -18,15 +18,16 @@ import java.util.Map;
  * every owner becomes its pool id, and where that id alone would not tell the true one, the
  * record says it — {@code SCHILY.xattr.user.usernetes.uid}/{@code gid} pax records on regular
  * files and directories (which an unpacker sets as xattrs), and for symlinks and special files an
- * entry {@code DIR/.wh..wh.usernetes/KEY} with the {@code user.usernetes.entry} xattr. Every other
- * byte of the layer is passed on as it was, binary xattr values included.
+ * entry {@code DIR/.wh..wh.usernetes/KEY} with the {@code user.usernetes.entry} xattr (a hard link
+ * to one gets its own: records are kept by name). Every other byte of the layer is passed on as it
+ * was, binary xattr values included.
  *
  * <p>The layer is an input from the image's author: a layer that already carries records of this
  * project is refused (converted twice, or forged), as is anything the tar reader refuses.
  */
 public final class LayerConverter {
   private static final String XATTR = "SCHILY.xattr.";
-  private static final byte[] ENTRY_DIRECTORY = OwnershipRecord.ENTRY_DIRECTORY.getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ENTRY_DIRECTORY = EntryRecords.DIRECTORY;
 
   /** What a conversion did, for the summary line. */
   public record Counts(long entries, long records) {
