@@ -118,6 +118,13 @@ class ContainerdRootlessIT {
       Sh.Result raw = a.ctr("image import " + source);
       assertNotEquals(0, raw.status(), raw.out());
       assertTrue(raw.err().contains("failed to Lchown") && raw.err().contains("invalid argument"), raw.err());
+      // containerd's own copy of the image, exported, converts to the same bytes: images a node
+      // has (imported without unpacking, or pulled) can be converted there
+      a.ok("image import --no-unpack " + source);
+      Path exported = a.home().resolve("exported.tar");
+      a.ok("image export " + exported + " localhost/ids:1");
+      user.ok(user.bin("identity-map") + " convert-image " + exported + " " + dir.resolve("out/exported-pool.tar"));
+      assertEquals("", Sh.ok("cmp " + converted + " " + dir.resolve("out/exported-pool.tar") + " && echo -n"));
       a.ok("image import " + converted);
       a.ok("image import " + convertedAsRoot);
       // the image's user 60000: the kernel says 60000 (the sparse namespace maps it to 1634, as
