@@ -212,12 +212,27 @@ class ContainerdRootlessIT {
       // a second node: its own conversion gives the same bytes (the hash is all the nodes share),
       // its unpacked layer the same owners and records, its container the same true ids
       Node b = Node.start(user, dir.resolve("node-b"));
+      // identity-runtime's resident service beside this node's containerd, in its mount namespace
+      // (profiles/usernetes/identity-runtime.service): it serves the create, mount included
+      String containerd = Sh.ok("pgrep -u " + HpcUser.NAME + " -f 'containerd --config " + b.home() + "/config.toml'")
+          .lines().reduce((first, second) -> second).orElseThrow();
+      Path runtimeLog = b.home().resolve("identity-runtime.log");
+      Process runtimeService = new ProcessBuilder(user.command("USERNETES_IDENTITY_LOG_FILE=" + runtimeLog
+          + " exec podman unshare nsenter -t " + containerd + " -m " + user.bin("identity-runtime") + " serve"))
+          .redirectErrorStream(true).redirectOutput(b.home().resolve("identity-runtime.out").toFile()).start();
+      Path runtimeSocket = user.runtime.resolve("usernetes-identity/runtime.sock");
+      Await.until("identity-runtime serve listens", Duration.ofSeconds(60),
+          () -> Files.exists(runtimeSocket) || !runtimeService.isAlive());
+      assertTrue(runtimeService.isAlive(), () -> read(b.home().resolve("identity-runtime.out")));
       user.ok(user.bin("identity-map") + " convert-image " + source + " " + dir.resolve("out/b.tar"));
       assertEquals("", Sh.ok("cmp " + converted + " " + dir.resolve("out/b.tar") + " && echo -n"));
       b.ok("image import " + dir.resolve("out/b.tar"));
       assertEquals(listing(layer), listing(b.imageLayer()));
       assertEquals("60000:60000 1428:1428\n", b.run("localhost/ids:1-pool", "alice",
           "echo $(stat -c %u:%g /home/alice/data) $(stat -c %u:%g /home/bob/own)"));
+      assertTrue(read(runtimeLog).matches("(?s).* create --bundle \\S+/alice [^\n]*-> exit 0.*"),
+          () -> "the create was served:\n" + read(runtimeLog));
+      runtimeService.destroy();
 
       for (Node n : List.of(a, b)) {
         n.ok("containers ls -q | xargs -r podman unshare ctr -a " + n.home().resolve("ctd.sock") + " containers rm");
