@@ -21,7 +21,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code identity-map collisions}: container ids that share a host id. */
-@Command(name = "collisions", mixinStandardHelpOptions = true,
+@Command(name = "collisions", header = "The host ids that two or more container ids share.", mixinStandardHelpOptions = true,
     description = {
         "List every host id that two or more container ids share. Two such ids are one user",
         "to the kernel: files and processes of one are accessible to the other.",

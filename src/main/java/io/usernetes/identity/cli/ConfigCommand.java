@@ -16,7 +16,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code identity-map config}: the effective configuration and where each value came from. */
-@Command(name = "config", mixinStandardHelpOptions = true,
+@Command(name = "config", header = "The effective configuration and where each value came from.", mixinStandardHelpOptions = true,
     description = {
         "Print the configuration all three programs share, each value with where it came from:",
         "built-in default < /etc/usernetes-identity/config.toml < the user's",

@@ -24,7 +24,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code identity-map container HOSTID}: which declared container ids a host id stands for. */
-@Command(name = "container", mixinStandardHelpOptions = true,
+@Command(name = "container", header = "The container id behind a host id.", mixinStandardHelpOptions = true,
     description = {
         "Find the container id behind a host id, the way the supervisor and the mount program",
         "do: a pinned segment if one covers it, else the one id the image's passwd (for uids)",

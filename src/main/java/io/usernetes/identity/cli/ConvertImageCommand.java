@@ -15,21 +15,23 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code identity-map convert-image IN OUT}: an image whose layers hold pool ids and records. */
-@Command(name = "convert-image", mixinStandardHelpOptions = true,
+@Command(name = "convert-image", header = "An image archive converted so that containerd unpacks it in the node's few ids.", mixinStandardHelpOptions = true,
     description = {
-        "Convert an image archive (OCI layout or docker-archive tar: podman save, skopeo copy)",
-        "into an OCI archive of the same image as usernetes-identity keeps it on disk: every",
-        "owner is its pool id, and the true id is recorded (user.usernetes.uid/gid xattrs,",
-        "entries files for symlinks and special files). containerd can then unpack it in a",
-        "user namespace of the node's few ids (ctr image import, or a registry the kubelet",
-        "pulls from); unconverted, its applier fails on the first owner beyond them (lchown",
-        "EINVAL), and it checks every layer's digest, so no stream processor can do this.",
+        "Convert an image archive (an OCI layout or a docker archive: podman save,",
+        "skopeo copy, ctr image export) into an OCI archive of the same image as",
+        "usernetes-identity keeps it on disk: every owner is its pool id, and the true",
+        "id is recorded (user.usernetes.uid/gid xattrs; entries files for symlinks and",
+        "special files). containerd can then unpack it in a user namespace of the",
+        "node's few ids (ctr image import, or a registry the kubelet pulls from).",
+        "Unconverted, its unpack fails on the first owner beyond them (lchown EINVAL),",
+        "and it checks each layer's digest, so no stream processor can do this.",
         "",
-        "The output depends only on the image and the maps: every node converting the same",
-        "image gets the same digests. The config's label " + ImageConversion.MAP_LABEL + " names",
-        "the maps; an image that has it is refused.",
+        "The layers and diff_ids depend only on the image and the maps: every node",
+        "converting an image gets the same ones. The config's label",
+        ImageConversion.MAP_LABEL + " names the maps; an image that has it is refused.",
         "",
-        "Example: identity-map convert-image app.tar app-pool.tar && ctr image import app-pool.tar"})
+        "Example: identity-map convert-image app.tar app-pool.tar",
+        "         ctr -n k8s.io image import app-pool.tar"})
 final class ConvertImageCommand implements Callable<Integer> {
   @ParentCommand IdentityMapCommand parent;
   @Spec CommandSpec spec;
@@ -37,7 +39,8 @@ final class ConvertImageCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "IN", description = "The image archive to convert.")
   Path input;
 
-  @Parameters(index = "1", paramLabel = "OUT", description = "The OCI archive to write (replaced whole, never half written).")
+  @Parameters(index = "1", paramLabel = "OUT",
+      description = "The OCI archive to write (replaced whole, never half written).")
   Path output;
 
   @Option(names = "--name", paramLabel = "REF",

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code identity-map host ID...}: the host id of each container id. */
-@Command(name = "host", mixinStandardHelpOptions = true,
+@Command(name = "host", header = "The host id of each container id.", mixinStandardHelpOptions = true,
     description = {
         "Print the host id of each container id, and whether a pinned segment placed it or",
         "it was hashed into the pool.",

@@ -21,7 +21,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code identity-map stat PATH...}: host owner, record and container view of files. */
-@Command(name = "stat", mixinStandardHelpOptions = true,
+@Command(name = "stat", header = "Each file's host owner, record and container view.", mixinStandardHelpOptions = true,
     description = {
         "Show, for each file in a layer (without following symlinks): the host owner, the",
         "ownership record, and the owner a container sees in container mode. A record that is",

@@ -24,7 +24,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code identity-map tree DIR}: a census of ownership in a layer. */
-@Command(name = "tree", mixinStandardHelpOptions = true,
+@Command(name = "tree", header = "A census of a layer's owners and records.", mixinStandardHelpOptions = true,
     description = {
         "Walk a layer or directory (without following symlinks) and count files per true",
         "owner, files without a record, and drifted or corrupt records, listing each bad one.",

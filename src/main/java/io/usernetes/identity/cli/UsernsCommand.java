@@ -17,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code identity-map userns}: the sparse maps identity-runtime gives a container of an image. */
-@Command(name = "userns", mixinStandardHelpOptions = true,
+@Command(name = "userns", header = "The sparse uid_map and gid_map identity-runtime gives a container of an image.", mixinStandardHelpOptions = true,
     description = {
         "Print the uid_map and gid_map of the user namespace identity-runtime gives a container",
         "of an image: one line per id its passwd (uid_map) or group file (gid_map) declares, to",
