@@ -4,12 +4,12 @@ import io.usernetes.identity.config.ConfigException;
 import io.usernetes.identity.config.ConfigLoader;
 import io.usernetes.identity.config.Configuration;
 import io.usernetes.identity.daemon.DaemonLog;
+import io.usernetes.identity.idmap.UserNamespaceMap;
 import io.usernetes.identity.runtime.BundleConfig;
 import io.usernetes.identity.runtime.ContainerNamespace;
 import io.usernetes.identity.runtime.NotifyRules;
 import io.usernetes.identity.runtime.RootfsRemount;
 import io.usernetes.identity.runtime.RuntimeInvocation;
-import io.usernetes.identity.idmap.UserNamespaceMap;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -25,8 +25,9 @@ import java.util.function.Supplier;
  * only, then execs the real runtime with the same arguments. It gives the bundle's container its
  * sparse user namespace, in a node namespace of few ids a usernetes-identity mount for a root
  * that is a kernel overlay ({@link RootfsRemount}), and, where the supervisor-socket setting names
- * one, the supervisor's notify rules; a bundle it cannot read stops the container with one line on stderr, as the runtime itself
- * would; what the maps cannot hold is a warning, not an error.
+ * one, the supervisor's notify rules; a bundle it cannot read stops the container with one line
+ * on stderr (and in runc's JSON log, where containerd reads errors), as the runtime itself would;
+ * what the maps cannot hold is a warning, not an error.
  */
 public final class RuntimeMain {
   static final String PROGRAM = "identity-runtime";

@@ -52,6 +52,8 @@ public final class ImageConversion {
 
   private record Blob(String digest, long size, Path file) {}
 
+  private record ConvertedLayer(Blob blob, String diffId, LayerConverter.Counts counts) {}
+
   private final IdMap uids;
   private final IdMap gids;
 
@@ -95,55 +97,61 @@ public final class ImageConversion {
       }
       List<Blob> layers = new ArrayList<>();
       LayerConverter.Counts counts = new LayerConverter.Counts(0, 0);
-      LayerConverter converter = new LayerConverter(uids, gids);
       for (int i = 0; i < source.layers().size(); i++) {
-        Path converted = scratch.resolve("layer" + i);
-        MessageDigest uncompressed = sha256();
-        MessageDigest read = sha256();
-        try (InputStream in = new DigestInputStream(decompressed(source.layers().get(i)), read);
-            DigestOutputStream compressed = new DigestOutputStream(
-                new BufferedOutputStream(Files.newOutputStream(converted), 1 << 16), sha256());
-            GZIPOutputStream gzip = new GZIPOutputStream(compressed, 1 << 16);
-            DigestOutputStream tar = new DigestOutputStream(gzip, uncompressed)) {
-          try {
-            counts = counts.plus(converter.convert(in, tar));
-          } catch (IOException e) {
-            throw new IOException("layer " + (i + 1) + ": " + e.getMessage(), e);
-          }
-          in.transferTo(OutputStream.nullOutputStream()); // the rest counts for the diff_id
-          String content = digest(read);
-          if (!content.equals(diffIds.get(i).asText())) {
-            throw new IOException("layer " + (i + 1) + " is not the layer the config names (diff_id "
-                + diffIds.get(i).asText() + ", content " + content + ")");
-          }
-          tar.flush();
-          gzip.finish();
-          compressed.flush();
-          diffIds.set(i, digest(uncompressed));
-          layers.add(new Blob(digest(compressed.getMessageDigest()), -1, converted));
-        }
+        ConvertedLayer layer = convertLayer(i + 1, source.layers().get(i), diffIds.get(i).asText(), scratch);
+        diffIds.set(i, layer.diffId());
+        layers.add(layer.blob());
+        counts = counts.plus(layer.counts());
       }
       config.withObject("/config").withObject("/Labels").put(MAP_LABEL, mapLabel());
       Blob configBlob = blob(scratch, "config", JSON.writeValueAsBytes(config));
       ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MANIFEST_TYPE);
       descriptor(manifest.putObject("config"), CONFIG_TYPE, configBlob);
       ArrayNode layerList = manifest.putArray("layers");
-      List<Blob> sized = new ArrayList<>();
       for (Blob l : layers) {
-        Blob s = new Blob(l.digest(), Files.size(l.file()), l.file());
-        sized.add(s);
-        descriptor(layerList.addObject(), LAYER_TYPE, s);
+        descriptor(layerList.addObject(), LAYER_TYPE, l);
       }
       Blob manifestBlob = blob(scratch, "manifest", JSON.writeValueAsBytes(manifest));
       ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", INDEX_TYPE);
       ObjectNode entry = descriptor(index.putArray("manifests").addObject(), MANIFEST_TYPE, manifestBlob);
       entry.putObject("annotations").put("io.containerd.image.name", target)
           .put("org.opencontainers.image.ref.name", target);
-      writeArchive(output, scratch, JSON.writeValueAsBytes(index), configBlob, manifestBlob, sized);
+      writeArchive(output, scratch, JSON.writeValueAsBytes(index), configBlob, manifestBlob, layers);
       return new Result(target, layers.size(), counts);
     } finally {
       MoreFiles.deleteRecursively(scratch, RecursiveDeleteOption.ALLOW_INSECURE);
     }
+  }
+
+  /**
+   * Converts layer {@code number} (from 1) into a gzip blob in {@code scratch}, checking on the way
+   * that its content is the one the config's {@code diff_id} names.
+   */
+  private ConvertedLayer convertLayer(int number, Path layer, String diffId, Path scratch) throws IOException {
+    Path converted = scratch.resolve("layer" + number);
+    MessageDigest read = sha256();
+    MessageDigest written = sha256();
+    MessageDigest compressedDigest = sha256();
+    LayerConverter.Counts counts;
+    try (InputStream in = new DigestInputStream(decompressed(layer), read);
+        OutputStream file = new BufferedOutputStream(Files.newOutputStream(converted), 1 << 16);
+        GZIPOutputStream gzip = new GZIPOutputStream(new DigestOutputStream(file, compressedDigest), 1 << 16);
+        DigestOutputStream tar = new DigestOutputStream(gzip, written)) {
+      try {
+        counts = new LayerConverter(uids, gids).convert(in, tar);
+      } catch (IOException e) {
+        throw new IOException("layer " + number + ": " + e.getMessage(), e);
+      }
+      in.transferTo(OutputStream.nullOutputStream()); // what follows the end blocks counts for the diff_id too
+      String content = digest(read);
+      if (!content.equals(diffId)) {
+        throw new IOException("layer " + number + " is not the layer the config names (diff_id " + diffId
+            + ", content " + content + ")");
+      }
+      gzip.finish();
+    }
+    return new ConvertedLayer(new Blob(digest(compressedDigest), Files.size(converted), converted),
+        digest(written), counts);
   }
 
   private String mapLabel() {

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -175,16 +176,13 @@ public final class BundleConfig {
     return joined;
   }
 
-  /** Drops the mounts of file system {@code type}; returns whether there was one. */
-  public boolean removeMounts(String type) {
-    boolean removed = false;
-    for (java.util.Iterator<JsonNode> it = config.path("mounts").iterator(); it.hasNext(); ) {
+  /** Drops the mounts of file system {@code type}. */
+  public void removeMounts(String type) {
+    for (Iterator<JsonNode> it = config.path("mounts").iterator(); it.hasNext(); ) {
       if (it.next().path("type").asText().equals(type)) {
         it.remove();
-        removed = true;
       }
     }
-    return removed;
   }
 
   /** Makes every {@code sysfs} mount a read-only recursive bind of the runtime's own /sys. */

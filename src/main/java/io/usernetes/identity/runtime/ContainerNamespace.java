@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Gives a bundle's container a user namespace of its own whose maps are sparse: each id the
@@ -83,7 +84,7 @@ public final class ContainerNamespace {
    * @throws IOException for a joined PID namespace
    */
   private static void shareJoinedNamespaces(BundleConfig config) throws IOException {
-    java.util.Set<String> joined = config.joinedNamespaces();
+    Set<String> joined = config.joinedNamespaces();
     if (joined.contains("pid")) {
       throw new IOException("the container joins another PID namespace (a pod that"
           + " shares its process namespace): in a user namespace of its own it could not mount /proc;"
