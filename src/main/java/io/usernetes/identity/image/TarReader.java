@@ -36,11 +36,13 @@ final class TarReader {
     byte[] paxData = null;
     byte[] longName = null;
     byte[] longLink = null;
+    boolean onlyGlobals = true;
     while (true) {
       long at = offset;
       byte[] block = readBlock(true);
       if (block == null || TarHeader.isZero(block)) {
-        if (paxHeader != null || before.size() > 0) {
+        // global headers are entries of their own to archive/tar, which containerd skips
+        if (paxHeader != null || !onlyGlobals) {
           throw new IOException("the archive ends inside the headers of an entry");
         }
         return null;
@@ -82,6 +84,7 @@ final class TarReader {
           while (end < data.length && data[end] != 0) {
             end++;
           }
+          onlyGlobals = false;
           if (h.rawType() == TarHeader.GNU_LONG_NAME) {
             longName = java.util.Arrays.copyOf(data, end);
           } else {

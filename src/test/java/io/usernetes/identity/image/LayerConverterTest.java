@@ -509,6 +509,15 @@ class LayerConverterTest {
   }
 
   @Test
+  void aGlobalHeaderAtTheEndIsNoEntry() throws IOException {
+    // some archivers write a global header last; to archive/tar it is an entry containerd skips
+    byte[] global = paxRecord("comment", "built".getBytes(StandardCharsets.US_ASCII));
+    byte[] in = Bytes.concat(ustar("etc", '5', 0, 0, 0, ""),
+        ustar("pax_global_header", 'g', 0, 0, global.length, ""), padded(global), end());
+    assertEquals(new LayerConverter.Counts(1, 0), convert(in).counts());
+  }
+
+  @Test
   void aV7EntryWhoseNameEndsInASlashIsADirectoryWithoutData() throws IOException {
     byte[] data = "hi".getBytes(StandardCharsets.US_ASCII);
     byte[] in = Bytes.concat(ustar("old/", '\0', 0, 0, 512, ""),
