@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
+import io.airlift.compress.zstd.ZstdInputStream;
 import io.usernetes.identity.idmap.IdMap;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -170,7 +171,7 @@ public final class ImageConversion {
     return o;
   }
 
-  /** The layer's tar: gzip and plain tar are told apart by their first bytes, not by a media type. */
+  /** The layer's tar: gzip, zstd and plain tar are told apart by their first bytes, not by a media type. */
   private static InputStream decompressed(Path layer) throws IOException {
     InputStream in = new BufferedInputStream(Files.newInputStream(layer), 1 << 16);
     in.mark(4);
@@ -181,9 +182,7 @@ public final class ImageConversion {
     }
     if (magic.length == 4 && (magic[0] & 0xFF) == 0x28 && (magic[1] & 0xFF) == 0xb5
         && (magic[2] & 0xFF) == 0x2f && (magic[3] & 0xFF) == 0xfd) {
-      in.close();
-      throw new IOException("zstd-compressed layers are not supported; convert a gzip or plain copy"
-          + " (e.g. skopeo copy --dest-compress-format gzip)");
+      return new ZstdInputStream(in);
     }
     return in;
   }

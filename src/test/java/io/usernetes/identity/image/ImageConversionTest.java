@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarConstants;
+import io.airlift.compress.zstd.ZstdCompressor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -323,9 +324,16 @@ class ImageConversionTest {
   // --- refusals ---
 
   @Test
-  void aZstdLayerIsRefused() throws IOException {
-    byte[] zstd = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0, 0, 0, 0};
-    assertRefused(write("app.tar", Tars.dockerArchive("example.com/app:1.0", zstd)), "zstd");
+  void aZstdLayerConvertsAsItsPlainTarDoes() throws IOException {
+    byte[] plain = aliceLayer();
+    byte[] zstd = new byte[new ZstdCompressor().maxCompressedLength(plain.length)];
+    int n = new ZstdCompressor().compress(plain, 0, plain.length, zstd, 0, zstd.length);
+    Path in = write("zstd.tar", Tars.dockerArchiveWithConfig("example.com/app:1.0",
+        Tars.config("sha256:" + sha256(plain)), java.util.Arrays.copyOf(zstd, n)));
+    convert(in, dir.resolve("from-zstd.tar"), Optional.empty());
+    convert(write("plain.tar", Tars.dockerArchive("example.com/app:1.0", plain)), dir.resolve("from-plain.tar"),
+        Optional.empty());
+    assertArrayEquals(Files.readAllBytes(dir.resolve("from-plain.tar")), Files.readAllBytes(dir.resolve("from-zstd.tar")));
   }
 
   @Test
