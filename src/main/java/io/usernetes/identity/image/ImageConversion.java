@@ -42,7 +42,8 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class ImageConversion {
   public static final String MAP_LABEL = "io.usernetes.identity.map";
-  private static final String LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar+gzip";
+  private static final String GZIP_LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar+gzip";
+  private static final String TAR_LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar";
   private static final String CONFIG_TYPE = "application/vnd.oci.image.config.v1+json";
   private static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
   private static final String INDEX_TYPE = "application/vnd.oci.image.index.v1+json";
@@ -53,7 +54,7 @@ public final class ImageConversion {
 
   private record Blob(String digest, long size, Path file) {}
 
-  private record ConvertedLayer(Blob blob, String diffId, LayerConverter.Counts counts) {}
+  private record ConvertedLayer(Blob blob, String mediaType, String diffId, LayerConverter.Counts counts) {}
 
   private final IdMap uids;
   private final IdMap gids;
@@ -96,12 +97,12 @@ public final class ImageConversion {
         throw new IOException("the config lists " + diffIds.size() + " diff_ids for "
             + source.layers().size() + " layers");
       }
-      List<Blob> layers = new ArrayList<>();
+      List<ConvertedLayer> layers = new ArrayList<>();
       LayerConverter.Counts counts = new LayerConverter.Counts(0, 0);
       for (int i = 0; i < source.layers().size(); i++) {
         ConvertedLayer layer = convertLayer(i + 1, source.layers().get(i), diffIds.get(i).asText(), scratch);
         diffIds.set(i, layer.diffId());
-        layers.add(layer.blob());
+        layers.add(layer);
         counts = counts.plus(layer.counts());
       }
       config.withObject("/config").withObject("/Labels").put(MAP_LABEL, mapLabel());
@@ -109,15 +110,16 @@ public final class ImageConversion {
       ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MANIFEST_TYPE);
       descriptor(manifest.putObject("config"), CONFIG_TYPE, configBlob);
       ArrayNode layerList = manifest.putArray("layers");
-      for (Blob l : layers) {
-        descriptor(layerList.addObject(), LAYER_TYPE, l);
+      for (ConvertedLayer l : layers) {
+        descriptor(layerList.addObject(), l.mediaType(), l.blob());
       }
       Blob manifestBlob = blob(scratch, "manifest", JSON.writeValueAsBytes(manifest));
       ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", INDEX_TYPE);
       ObjectNode entry = descriptor(index.putArray("manifests").addObject(), MANIFEST_TYPE, manifestBlob);
       entry.putObject("annotations").put("io.containerd.image.name", target)
           .put("org.opencontainers.image.ref.name", target);
-      writeArchive(output, scratch, JSON.writeValueAsBytes(index), configBlob, manifestBlob, layers);
+      writeArchive(output, scratch, JSON.writeValueAsBytes(index), configBlob, manifestBlob,
+          layers.stream().map(ConvertedLayer::blob).toList());
       return new Result(target, layers.size(), counts);
     } finally {
       MoreFiles.deleteRecursively(scratch, RecursiveDeleteOption.ALLOW_INSECURE);
@@ -125,19 +127,22 @@ public final class ImageConversion {
   }
 
   /**
-   * Converts layer {@code number} (from 1) into a gzip blob in {@code scratch}, checking on the way
-   * that its content is the one the config's {@code diff_id} names.
+   * Converts layer {@code number} (from 1) into a blob in {@code scratch}, compressed as the input
+   * was (gzip for zstd: gzip is what every unpacker reads), checking on the way that its content is
+   * the one the config's {@code diff_id} names.
    */
   private ConvertedLayer convertLayer(int number, Path layer, String diffId, Path scratch) throws IOException {
     Path converted = scratch.resolve("layer" + number);
+    boolean compressed = compression(layer) != Compression.NONE;
     MessageDigest read = sha256();
     MessageDigest written = sha256();
-    MessageDigest compressedDigest = sha256();
+    MessageDigest stored = compressed ? sha256() : written;
     LayerConverter.Counts counts;
     try (InputStream in = new DigestInputStream(decompressed(layer), read);
         OutputStream file = new BufferedOutputStream(Files.newOutputStream(converted), 1 << 16);
-        GZIPOutputStream gzip = new GZIPOutputStream(new DigestOutputStream(file, compressedDigest), 1 << 16);
-        DigestOutputStream tar = new DigestOutputStream(gzip, written)) {
+        OutputStream blob = compressed
+            ? new GZIPOutputStream(new DigestOutputStream(file, stored), 1 << 16) : file;
+        DigestOutputStream tar = new DigestOutputStream(blob, written)) {
       try {
         counts = new LayerConverter(uids, gids).convert(in, tar);
       } catch (IOException e) {
@@ -149,10 +154,10 @@ public final class ImageConversion {
         throw new IOException("layer " + number + " is not the layer the config names (diff_id " + diffId
             + ", content " + content + ")");
       }
-      gzip.finish();
     }
-    return new ConvertedLayer(new Blob(digest(compressedDigest), Files.size(converted), converted),
-        digest(written), counts);
+    String newDiffId = digest(written);
+    return new ConvertedLayer(new Blob(compressed ? digest(stored) : newDiffId, Files.size(converted), converted),
+        compressed ? GZIP_LAYER_TYPE : TAR_LAYER_TYPE, newDiffId, counts);
   }
 
   private String mapLabel() {
@@ -171,20 +176,36 @@ public final class ImageConversion {
     return o;
   }
 
-  /** The layer's tar: gzip, zstd and plain tar are told apart by their first bytes, not by a media type. */
-  private static InputStream decompressed(Path layer) throws IOException {
-    InputStream in = new BufferedInputStream(Files.newInputStream(layer), 1 << 16);
-    in.mark(4);
-    byte[] magic = in.readNBytes(4);
-    in.reset();
+  /** How a layer blob is compressed: told by its first bytes, not by a media type. */
+  private enum Compression {
+    NONE,
+    GZIP,
+    ZSTD
+  }
+
+  private static Compression compression(Path layer) throws IOException {
+    byte[] magic;
+    try (InputStream in = Files.newInputStream(layer)) {
+      magic = in.readNBytes(4);
+    }
     if (magic.length >= 2 && (magic[0] & 0xFF) == 0x1f && (magic[1] & 0xFF) == 0x8b) {
-      return new GZIPInputStream(in, 1 << 16);
+      return Compression.GZIP;
     }
     if (magic.length == 4 && (magic[0] & 0xFF) == 0x28 && (magic[1] & 0xFF) == 0xb5
         && (magic[2] & 0xFF) == 0x2f && (magic[3] & 0xFF) == 0xfd) {
-      return new ZstdInputStream(in);
+      return Compression.ZSTD;
     }
-    return in;
+    return Compression.NONE;
+  }
+
+  /** The layer's tar. */
+  private static InputStream decompressed(Path layer) throws IOException {
+    InputStream in = new BufferedInputStream(Files.newInputStream(layer), 1 << 16);
+    return switch (compression(layer)) {
+      case GZIP -> new GZIPInputStream(in, 1 << 16);
+      case ZSTD -> new ZstdInputStream(in);
+      case NONE -> in;
+    };
   }
 
   private static ObjectNode descriptor(ObjectNode node, String mediaType, Blob blob) {

@@ -105,8 +105,10 @@ class ImageConversionTest {
     JsonNode config = JSON.readTree(blob(files, manifest.path("config")));
     List<byte[]> layers = new ArrayList<>();
     for (JsonNode l : manifest.path("layers")) {
-      assertEquals("application/vnd.oci.image.layer.v1.tar+gzip", l.path("mediaType").asText());
-      layers.add(Tars.gunzip(blob(files, l)));
+      String type = l.path("mediaType").asText();
+      assertTrue(type.equals("application/vnd.oci.image.layer.v1.tar+gzip")
+          || type.equals("application/vnd.oci.image.layer.v1.tar"), type);
+      layers.add(type.endsWith("+gzip") ? Tars.gunzip(blob(files, l)) : blob(files, l));
     }
     return new Output(files, index, manifest, config, layers);
   }
@@ -331,9 +333,22 @@ class ImageConversionTest {
     Path in = write("zstd.tar", Tars.dockerArchiveWithConfig("example.com/app:1.0",
         Tars.config("sha256:" + sha256(plain)), java.util.Arrays.copyOf(zstd, n)));
     convert(in, dir.resolve("from-zstd.tar"), Optional.empty());
-    convert(write("plain.tar", Tars.dockerArchive("example.com/app:1.0", plain)), dir.resolve("from-plain.tar"),
+    // gzip is what every unpacker reads: a zstd layer comes out as its gzip copy does
+    convert(write("gzip.tar", Tars.dockerArchiveWithConfig("example.com/app:1.0",
+        Tars.config("sha256:" + sha256(plain)), Tars.gzip(plain))), dir.resolve("from-gzip.tar"), Optional.empty());
+    assertArrayEquals(Files.readAllBytes(dir.resolve("from-gzip.tar")), Files.readAllBytes(dir.resolve("from-zstd.tar")));
+  }
+
+  @Test
+  void aPlainLayerStaysPlainAndAGzipOneGzip() throws IOException {
+    // podman save writes plain layers: no gzip pass (which takes most of a conversion's time)
+    convert(write("plain.tar", Tars.dockerArchive("example.com/app:1.0", aliceLayer())), dir.resolve("p.tar"),
         Optional.empty());
-    assertArrayEquals(Files.readAllBytes(dir.resolve("from-plain.tar")), Files.readAllBytes(dir.resolve("from-zstd.tar")));
+    assertEquals("application/vnd.oci.image.layer.v1.tar",
+        open(dir.resolve("p.tar")).manifest().path("layers").get(0).path("mediaType").asText());
+    convert(write("oci.tar", ociLayout("example.com/app:2.0", aliceLayer())), dir.resolve("g.tar"), Optional.empty());
+    assertEquals("application/vnd.oci.image.layer.v1.tar+gzip",
+        open(dir.resolve("g.tar")).manifest().path("layers").get(0).path("mediaType").asText());
   }
 
   @Test
