@@ -93,11 +93,7 @@ class ContainerdRootlessIT {
       for (String applet : APPLETS) {
         Files.createSymbolicLink(root.resolve("bin").resolve(applet), Path.of("busybox"));
       }
-      Files.writeString(root.resolve("etc/passwd"), "root:x:0:0::/root:/bin/sh\nsvc:x:1000:1000::/srv:/bin/sh\n"
-          + "bob:x:1428:1428::/home/bob:/bin/sh\nalice:x:60000:60000::/home/alice:/bin/sh\n"
-          + "nobody:x:65534:65534::/:/bin/false\n");
-      Files.writeString(root.resolve("etc/group"), "root:x:0:\nsvc:x:1000:\nbob:x:1428:\nalice:x:60000:\n"
-          + "nogroup:x:65534:\n");
+      SiteUsers.declare(root);
       Sh.ok("cd " + root + "; mkdir -p home/alice home/bob srv/svc; echo hi > home/alice/data; ln -s data home/alice/link\n"
           + "chown -hR 60000:60000 home/alice; echo hi > home/bob/own; chown -R 1428:1428 home/bob\n"
           + "chown 1000:1000 srv/svc; echo x > srv/nobody; chown 65534:65534 srv/nobody; chmod 0644 home/*/* srv/nobody");

@@ -30,10 +30,7 @@ class IdentityRuntimeIT {
       for (String applet : APPLETS) {
         Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
       }
-      Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0::/root:/bin/sh\nsvc:x:1000:1000::/srv:/bin/sh\n"
-          + "bob:x:1428:1428::/home/bob:/bin/sh\nalice:x:60000:60000::/home/alice:/bin/sh\n"
-          + "nobody:x:65534:65534::/:/bin/false\n");
-      Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\nsvc:x:1000:\nbob:x:1428:\nalice:x:60000:\n");
+      SiteUsers.declare(rootfs);
       // git, with its libraries: it refuses a repository its user does not own ("dubious ownership")
       Sh.ok("for f in /usr/bin/git $(ldd /usr/bin/git | grep -o '/[^ ]*'); do mkdir -p " + rootfs + "$(dirname $f)"
           + "; cp -L $f " + rootfs + "$f; done");
