@@ -153,6 +153,14 @@ class ContainerdRootlessIT {
       // its root holds no capability over the pod's network, which another namespace owns
       assertEquals("nc: bind: Permission denied\nstatus 1\n", a.run(joins, "localhost/ids:root-pool", "pod-root",
           "busybox nc -l -p 80 2>&1; echo status $?"));
+      // a shared process namespace cannot be had in a user namespace of one's own: refused, and
+      // containerd shows why (identity-runtime's line in runc's JSON log)
+      Sh.Result sharedPid = a.ctr("run --cgroup '' --cpu-shares 0 --fifo-dir " + a.home().resolve("fifo")
+          + " --runc-binary " + user.bin("identity-runtime") + " " + joins + " --with-ns pid:/proc/" + sandbox
+          + "/ns/pid localhost/ids:1-pool pod-pid id");
+      assertNotEquals(0, sharedPid.status(), sharedPid.out());
+      assertTrue(sharedPid.err().contains("identity-runtime: the container joins another PID namespace"),
+          sharedPid.err());
       a.ok("task kill -s KILL sandbox");
       Await.until("the sandbox stopped", Duration.ofSeconds(20), () -> a.ok("task ls").contains("STOPPED"));
       a.ok("task rm sandbox");
