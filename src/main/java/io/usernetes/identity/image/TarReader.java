@@ -27,9 +27,7 @@ final class TarReader {
 
   /** The next entry, or null at the end of the archive; skips what is left of the current one's data. */
   TarEntry next() throws IOException {
-    skip(dataLeft + paddingLeft);
-    dataLeft = 0;
-    paddingLeft = 0;
+    copyData(OutputStream.nullOutputStream());
     ByteArrayOutputStream before = new ByteArrayOutputStream();
     ByteArrayOutputStream after = new ByteArrayOutputStream();
     TarHeader paxHeader = null;
@@ -39,7 +37,7 @@ final class TarReader {
     boolean onlyGlobals = true;
     while (true) {
       long at = offset;
-      byte[] block = readBlock(true);
+      byte[] block = readBlock();
       if (block == null || TarHeader.isZero(block)) {
         // global headers are entries of their own to archive/tar, which containerd skips
         if (paxHeader != null || !onlyGlobals) {
@@ -105,17 +103,7 @@ final class TarReader {
 
   /** Copies the current entry's data blocks (with their padding) to {@code out} as they are. */
   void copyData(OutputStream out) throws IOException {
-    long left = dataLeft + paddingLeft;
-    byte[] buffer = new byte[64 * 1024];
-    while (left > 0) {
-      int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-      if (n < 0) {
-        throw new EOFException("the archive ends inside an entry's data");
-      }
-      out.write(buffer, 0, n);
-      left -= n;
-      offset += n;
-    }
+    transfer(dataLeft + paddingLeft, out);
     dataLeft = 0;
     paddingLeft = 0;
   }
@@ -155,7 +143,7 @@ final class TarReader {
       throw new EOFException("the archive ends inside an extension header");
     }
     offset += size;
-    skip(padded(size) - size);
+    transfer(padded(size) - size, OutputStream.nullOutputStream());
     return data;
   }
 
@@ -167,9 +155,10 @@ final class TarReader {
     return (size + TarHeader.BLOCK - 1) / TarHeader.BLOCK * TarHeader.BLOCK;
   }
 
-  private byte[] readBlock(boolean endAllowed) throws IOException {
+  /** The next header block; null where the stream ends cleanly before one. */
+  private byte[] readBlock() throws IOException {
     byte[] block = in.readNBytes(TarHeader.BLOCK);
-    if (block.length == 0 && endAllowed) {
+    if (block.length == 0) {
       return null;
     }
     if (block.length != TarHeader.BLOCK) {
@@ -179,15 +168,19 @@ final class TarReader {
     return block;
   }
 
-  /** Reads and drops {@code n} bytes: read, not skipped, so a digest over the stream sees them. */
-  private void skip(long n) throws IOException {
+  /**
+   * Copies {@code n} bytes of the stream to {@code out}. What is skipped is read too, never
+   * {@code skip}ped, so that a digest over the stream sees it.
+   */
+  private void transfer(long n, OutputStream out) throws IOException {
     long left = n;
-    byte[] buffer = new byte[8192];
+    byte[] buffer = new byte[64 * 1024];
     while (left > 0) {
       int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
       if (read < 0) {
         throw new EOFException("the archive ends inside an entry's data");
       }
+      out.write(buffer, 0, read);
       left -= read;
     }
     offset += n;

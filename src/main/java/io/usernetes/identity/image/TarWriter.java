@@ -78,10 +78,6 @@ final class TarWriter {
     out.flush();
   }
 
-  OutputStream stream() {
-    return out;
-  }
-
   private void writePadded(byte[] data) throws IOException {
     out.write(data);
     out.write(new byte[(int) (TarReader.padded(data.length) - data.length)]);
