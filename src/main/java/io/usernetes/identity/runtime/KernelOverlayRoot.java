@@ -55,6 +55,15 @@ public record KernelOverlayRoot(String lowerdir, Optional<String> upperdir, Opti
         || commaIn(lower) || commaIn(upper) || commaIn(work)) {
       return Optional.empty(); // a comma would end the value in the mount program's -o
     }
+    // the kernel shows the paths as they were given: relative ones were the mounter's, not ours
+    for (String layer : lower.split("(?<!\\\\):")) {
+      if (!layer.startsWith("/")) {
+        return Optional.empty();
+      }
+    }
+    if (upper != null && (!upper.startsWith("/") || !work.startsWith("/"))) {
+      return Optional.empty();
+    }
     return Optional.of(new KernelOverlayRoot(lower, Optional.ofNullable(upper), Optional.ofNullable(work)));
   }
 

@@ -72,6 +72,15 @@ class KernelOverlayRootTest {
   }
 
   @Test
+  void relativeDirectoriesAreRefused() {
+    // mountinfo shows them as the mounter gave them, relative to its working directory, not ours
+    assertTrue(find(overlay(ROOTFS, "rw,lowerdir=lower,upperdir=/s/3/fs,workdir=/s/3/work")).isEmpty());
+    assertTrue(find(overlay(ROOTFS, "rw,lowerdir=/s/2/fs:lower,upperdir=/s/3/fs,workdir=/s/3/work")).isEmpty());
+    assertTrue(find(overlay(ROOTFS, "rw,lowerdir=/s/2/fs,upperdir=upper,workdir=/s/3/work")).isEmpty());
+    assertTrue(find(overlay(ROOTFS, "rw,lowerdir=/s/2/fs,upperdir=/s/3/fs,workdir=work")).isEmpty());
+  }
+
+  @Test
   void anUpperDirectoryWithoutAWorkDirectoryIsRefused() {
     assertTrue(find(overlay(ROOTFS, "rw,lowerdir=/s/2/fs,upperdir=/s/3/fs")).isEmpty());
     assertTrue(find(overlay(ROOTFS, "rw,lowerdir=/s/2/fs,workdir=/s/3/work")).isEmpty());
