@@ -2,6 +2,7 @@ package io.usernetes.identity.runtime;
 
 import io.usernetes.identity.kernel.ErrnoException;
 import io.usernetes.identity.kernel.Mounts;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,31 +50,42 @@ public final class RootfsRemount {
     } catch (ErrnoException e) {
       throw new IOException("cannot unmount the kernel overlay on " + real + ": " + e.getMessage());
     }
-    Process mount = new ProcessBuilder(List.of(mountProgram.get().toString(), "-o",
-        overlay.get().mountOptions(), real.toString()))
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    String message;
-    try (InputStream err = mount.getErrorStream()) {
-      // the daemon closes its copy of the pipe once the mount is live, so this ends then
-      message = new String(err.readNBytes(MAX_MESSAGE), StandardCharsets.UTF_8).strip();
-    }
-    try {
-      if (!mount.waitFor(MOUNT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        mount.destroyForcibly();
-        throw new IOException(mountProgram.get() + " did not mount " + real + " within "
-            + MOUNT_TIMEOUT_SECONDS + " s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      mount.destroyForcibly();
-      throw new IOException("interrupted while mounting " + real);
-    }
-    if (mount.exitValue() != 0) {
-      throw new IOException("cannot mount " + real + " with " + mountProgram.get() + " (exit "
-          + mount.exitValue() + "): " + (message.isEmpty() ? "no reason given" : message.lines().findFirst().get()));
-    }
+    mount(mountProgram.get(), overlay.get().mountOptions(), real);
     return Optional.empty();
+  }
+
+  /**
+   * Runs the mount program and waits for it, at most {@value #MOUNT_TIMEOUT_SECONDS} s. Its stderr
+   * goes to a file, not a pipe: a launcher that hangs must not hang the create with it.
+   */
+  private static void mount(Path program, String options, Path target) throws IOException {
+    Path stderr = Files.createTempFile("identity-runtime-mount.", ".err");
+    try {
+      Process mount = new ProcessBuilder(List.of(program.toString(), "-o", options, target.toString()))
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(stderr.toFile())
+          .start();
+      try {
+        if (!mount.waitFor(MOUNT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+          mount.destroyForcibly();
+          throw new IOException(program + " did not mount " + target + " within " + MOUNT_TIMEOUT_SECONDS + " s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        mount.destroyForcibly();
+        throw new IOException("interrupted while mounting " + target);
+      }
+      if (mount.exitValue() != 0) {
+        String reason;
+        try (InputStream err = Files.newInputStream(stderr)) {
+          reason = new String(err.readNBytes(MAX_MESSAGE), StandardCharsets.UTF_8).strip();
+        }
+        throw new IOException("cannot mount " + target + " with " + program + " (exit " + mount.exitValue() + "): "
+            + (reason.isEmpty() ? "no reason given" : reason.lines().findFirst().get()));
+      }
+    } finally {
+      Files.deleteIfExists(stderr);
+    }
   }
 }
