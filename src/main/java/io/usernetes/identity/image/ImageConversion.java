@@ -86,8 +86,7 @@ public final class ImageConversion {
     Path outputDir = output.toAbsolutePath().getParent();
     Path scratch = Files.createTempDirectory(outputDir, ".convert.");
     try {
-      ImageArchive archive = ImageArchive.unpack(input, scratch);
-      SourceImage source = SourceImage.find(archive);
+      SourceImage source = SourceImage.find(ImageArchive.index(input));
       String target = name.or(() -> source.name().flatMap(ImageConversion::defaultName)).orElseThrow(
           () -> new IOException(source.name().map(n -> "the archive names its image by digest (" + n + ")")
               .orElse("the archive does not name its image") + "; give the converted one a name (--name)"));
@@ -131,7 +130,8 @@ public final class ImageConversion {
    * was (gzip for zstd: gzip is what every unpacker reads), checking on the way that its content is
    * the one the config's {@code diff_id} names.
    */
-  private ConvertedLayer convertLayer(int number, Path layer, String diffId, Path scratch) throws IOException {
+  private ConvertedLayer convertLayer(int number, ImageArchive.Member layer, String diffId, Path scratch)
+      throws IOException {
     Path converted = scratch.resolve("layer" + number);
     boolean compressed = compression(layer) != Compression.NONE;
     MessageDigest read = sha256();
@@ -164,8 +164,8 @@ public final class ImageConversion {
     return "uid=" + uids.spec() + " gid=" + gids.spec();
   }
 
-  private static ObjectNode readConfig(Path file) throws IOException {
-    JsonNode config = JSON.readTree(file.toFile());
+  private static ObjectNode readConfig(ImageArchive.Member file) throws IOException {
+    JsonNode config = SourceImage.json(file);
     if (!(config instanceof ObjectNode o) || !config.path("rootfs").path("diff_ids").isArray()) {
       throw new IOException("the image config has no rootfs.diff_ids");
     }
@@ -183,9 +183,9 @@ public final class ImageConversion {
     ZSTD
   }
 
-  private static Compression compression(Path layer) throws IOException {
+  private static Compression compression(ImageArchive.Member layer) throws IOException {
     byte[] magic;
-    try (InputStream in = Files.newInputStream(layer)) {
+    try (InputStream in = layer.open()) {
       magic = in.readNBytes(4);
     }
     if (magic.length >= 2 && (magic[0] & 0xFF) == 0x1f && (magic[1] & 0xFF) == 0x8b) {
@@ -199,8 +199,8 @@ public final class ImageConversion {
   }
 
   /** The layer's tar. */
-  private static InputStream decompressed(Path layer) throws IOException {
-    InputStream in = new BufferedInputStream(Files.newInputStream(layer), 1 << 16);
+  private static InputStream decompressed(ImageArchive.Member layer) throws IOException {
+    InputStream in = layer.open();
     return switch (compression(layer)) {
       case GZIP -> new GZIPInputStream(in, 1 << 16);
       case ZSTD -> new ZstdInputStream(in);

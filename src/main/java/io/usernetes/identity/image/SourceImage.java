@@ -3,7 +3,6 @@ package io.usernetes.identity.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,17 +13,17 @@ import java.util.Optional;
  * index may name an image index (a multi-platform image): its manifest for this machine's
  * platform is taken.
  */
-record SourceImage(Optional<String> name, Path config, List<Path> layers) {
+record SourceImage(Optional<String> name, ImageArchive.Member config, List<ImageArchive.Member> layers) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static SourceImage find(ImageArchive archive) throws IOException {
-    Optional<Path> index = archive.file("index.json");
+    Optional<ImageArchive.Member> index = archive.file("index.json");
     if (index.isPresent()) {
-      return fromOciLayout(archive, JSON.readTree(index.get().toFile()));
+      return fromOciLayout(archive, json(index.get()));
     }
-    Optional<Path> manifest = archive.file("manifest.json");
+    Optional<ImageArchive.Member> manifest = archive.file("manifest.json");
     if (manifest.isPresent()) {
-      return fromDockerArchive(archive, JSON.readTree(manifest.get().toFile()));
+      return fromDockerArchive(archive, json(manifest.get()));
     }
     throw new IOException("neither an OCI layout (index.json) nor a docker archive (manifest.json)");
   }
@@ -40,10 +39,10 @@ record SourceImage(Optional<String> name, Path config, List<Path> layers) {
         annotations.path("org.opencontainers.image.ref.name").asText(""));
     JsonNode descriptor = top;
     if (isIndex(top.path("mediaType").asText())) {
-      descriptor = forThisPlatform(JSON.readTree(blob(archive, top).toFile()).path("manifests"));
+      descriptor = forThisPlatform(json(blob(archive, top)).path("manifests"));
     }
-    JsonNode manifest = JSON.readTree(blob(archive, descriptor).toFile());
-    List<Path> layers = new ArrayList<>();
+    JsonNode manifest = json(blob(archive, descriptor));
+    List<ImageArchive.Member> layers = new ArrayList<>();
     for (JsonNode layer : manifest.path("layers")) {
       String type = layer.path("mediaType").asText();
       if (type.contains("nondistributable") || type.contains("foreign")) {
@@ -62,7 +61,7 @@ record SourceImage(Optional<String> name, Path config, List<Path> layers) {
       throw new IOException("the archive's manifest.json names " + manifest.size() + " images; convert one at a time");
     }
     JsonNode image = manifest.get(0);
-    List<Path> layers = new ArrayList<>();
+    List<ImageArchive.Member> layers = new ArrayList<>();
     for (JsonNode layer : image.path("Layers")) {
       layers.add(archive.require(layer.asText()));
     }
@@ -90,8 +89,14 @@ record SourceImage(Optional<String> name, Path config, List<Path> layers) {
     throw new IOException("the image index has no manifest for linux/" + arch);
   }
 
+  static JsonNode json(ImageArchive.Member member) throws IOException {
+    try (var in = member.open()) {
+      return JSON.readTree(in);
+    }
+  }
+
   /** The blob a descriptor names: {@code blobs/ALGORITHM/HEX}. */
-  private static Path blob(ImageArchive archive, JsonNode descriptor) throws IOException {
+  private static ImageArchive.Member blob(ImageArchive archive, JsonNode descriptor) throws IOException {
     String digest = descriptor.path("digest").asText();
     int colon = digest.indexOf(':');
     if (colon <= 0 || !digest.substring(colon + 1).matches("[0-9a-f]{32,128}")) {

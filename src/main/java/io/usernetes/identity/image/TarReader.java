@@ -20,6 +20,8 @@ final class TarReader {
   private long offset;
   private long dataLeft;
   private long paddingLeft;
+  /** For data copied or skipped: one per reader, as entries are many and mostly small. */
+  private final byte[] buffer = new byte[64 * 1024];
 
   TarReader(InputStream in) {
     this.in = in;
@@ -101,6 +103,11 @@ final class TarReader {
     }
   }
 
+  /** Where in the stream the current entry's data starts (right after {@link #next}). */
+  long dataOffset() {
+    return offset;
+  }
+
   /** Copies the current entry's data blocks (with their padding) to {@code out} as they are. */
   void copyData(OutputStream out) throws IOException {
     transfer(dataLeft + paddingLeft, out);
@@ -174,7 +181,6 @@ final class TarReader {
    */
   private void transfer(long n, OutputStream out) throws IOException {
     long left = n;
-    byte[] buffer = new byte[64 * 1024];
     while (left > 0) {
       int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
       if (read < 0) {
