@@ -8,5 +8,8 @@ ARCHIVE="$LIB/@PROGRAM@.jsa"
 # missing one is silently ignored by the JVM (-Xshare:auto).
 CDS=
 [ -r "$ARCHIVE" ] && CDS="-XX:SharedArchiveFile=$ARCHIVE -Xlog:cds=off -Xlog:cds+dynamic=off"
+# The program's environment lines below set it for a command that runs long enough to want the
+# JVM's full JIT.
+LONG_RUN_OPTS=
 @ENVIRONMENT@
-exec "$JAVA" $CDS -Xshare:auto @JAVA_OPTS@ -cp "$LIB/usernetes-identity.jar" @MAIN@ "$@"
+exec "$JAVA" $CDS -Xshare:auto @JAVA_OPTS@ $LONG_RUN_OPTS -cp "$LIB/usernetes-identity.jar" @MAIN@ "$@"
