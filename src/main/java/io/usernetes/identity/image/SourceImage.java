@@ -15,6 +15,8 @@ import java.util.Optional;
  */
 record SourceImage(Optional<String> name, ImageArchive.Member config, List<ImageArchive.Member> layers) {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Configs of images with long histories reach a few hundred KiB; 16 MiB is no image's. */
+  private static final long MAX_JSON = 16 << 20;
 
   static SourceImage find(ImageArchive archive) throws IOException {
     Optional<ImageArchive.Member> index = archive.file("index.json");
@@ -89,7 +91,11 @@ record SourceImage(Optional<String> name, ImageArchive.Member config, List<Image
     throw new IOException("the image index has no manifest for linux/" + arch);
   }
 
+  /** An index, manifest or config of the archive: JSON of at most {@value #MAX_JSON} bytes. */
   static JsonNode json(ImageArchive.Member member) throws IOException {
+    if (member.size() > MAX_JSON) {
+      throw new IOException(member.name() + ": " + member.size() + " bytes, more than an image's JSON ever is");
+    }
     try (var in = member.open()) {
       return JSON.readTree(in);
     }

@@ -352,6 +352,13 @@ class ImageConversionTest {
   }
 
   @Test
+  void anOversizedIndexIsRefused() throws IOException {
+    byte[] index = new byte[(16 << 20) + 1];
+    java.util.Arrays.fill(index, (byte) ' ');
+    assertRefused(write("big.tar", Tars.archive(Map.of("index.json", index))), "index.json: 16777217 bytes");
+  }
+
+  @Test
   void anImageConvertedAlreadyIsRefused() throws IOException {
     Path in = write("app.tar", Tars.dockerArchive("example.com/app:1.0", aliceLayer()));
     convert(in, dir.resolve("once.tar"), Optional.empty());
